@@ -1,0 +1,135 @@
+/*
+ * mlvpc — public API of libmlvpc.
+ *
+ * Conventions (they hold for every function below):
+ *  - Handles are opaque. Every `*_new` has a matching `*_free`; `*_free(NULL)`
+ *    is a no-op.
+ *  - Functions that can fail return `mlvpc_status`. On failure they fill the
+ *    caller's `mlvpc_diag` (when not NULL) with where and why.
+ *  - Strings returned by the library are owned by the handle they came from
+ *    and live until that handle is freed, unless stated otherwise.
+ *  - The library never prints, never exits, and never reads environment
+ *    variables; the caller decides what to do with diagnostics.
+ */
+#ifndef MLVPC_MLVPC_H
+#define MLVPC_MLVPC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MLVPC_VERSION "0.1.0"
+
+/* Stable status codes. Values never change once released. */
+typedef enum mlvpc_status {
+    MLVPC_OK = 0,
+    MLVPC_ERR_IO = 1,       /* a file or directory could not be read */
+    MLVPC_ERR_SYNTAX = 2,   /* malformed input (JSON syntax) */
+    MLVPC_ERR_SCHEMA = 3,   /* well-formed input with a wrong type or missing field */
+    MLVPC_ERR_LIMIT = 4,    /* an input exceeds a documented limit (size, depth) */
+    MLVPC_ERR_NOMEM = 5,    /* allocation failed or a size computation overflowed */
+    MLVPC_ERR_USAGE = 6,    /* a caller passed an invalid argument */
+    MLVPC_ERR_NOT_FOUND = 7 /* a named object is not in the model */
+} mlvpc_status;
+
+/* Short lowercase description of a status ("syntax error", ...). Static. */
+const char *mlvpc_status_str(mlvpc_status st);
+
+/* Severity of a diagnostic. Errors make a load fail; warnings do not. */
+typedef enum mlvpc_severity {
+    MLVPC_SEV_ERROR = 0,
+    MLVPC_SEV_WARNING = 1,
+    MLVPC_SEV_NOTE = 2
+} mlvpc_severity;
+
+/*
+ * A located diagnostic, in the manner of jansson's json_error_t: fixed-size
+ * buffers so that it can live on the caller's stack. Fields that do not
+ * apply are empty strings / 0 (line and column are 1-based when known).
+ */
+#define MLVPC_DIAG_FILE_MAX 512
+#define MLVPC_DIAG_PATH_MAX 256
+#define MLVPC_DIAG_TEXT_MAX 320
+typedef struct mlvpc_diag {
+    mlvpc_status status;
+    mlvpc_severity severity;
+    char file[MLVPC_DIAG_FILE_MAX];
+    unsigned line;
+    unsigned column;
+    char path[MLVPC_DIAG_PATH_MAX]; /* JSON path, e.g. "$.Subnets[3].CidrBlock" */
+    char text[MLVPC_DIAG_TEXT_MAX]; /* lowercase message, subject quoted */
+} mlvpc_diag;
+
+/*
+ * Format `d` as "file:line:col: path: text" into buf (always NUL-terminated;
+ * parts that are unknown are left out). Returns buf.
+ */
+char *mlvpc_diag_format(const mlvpc_diag *d, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ model */
+
+typedef struct mlvpc_model mlvpc_model;
+
+/* Options of a load. Zero-initialise, then set what you need. */
+typedef struct mlvpc_load_opts {
+    const char *region;  /* default region for files whose layout names none; may be NULL */
+    const char *account; /* default account; may be NULL */
+} mlvpc_load_opts;
+
+/* A new, empty model. Returns NULL when out of memory. Free with mlvpc_model_free. */
+mlvpc_model *mlvpc_model_new(void);
+void mlvpc_model_free(mlvpc_model *m);
+
+/*
+ * Add an input to the model: a JSON file, or a directory walked recursively
+ * (the Batfish layout `aws_configs/[accounts/<id>/]<region>/`). Each JSON
+ * file is recognised by content. `opts` may be NULL.
+ *
+ * Fatal problems (unreadable file, malformed JSON, wrong types) return an
+ * error status and fill `err`; the model keeps what earlier inputs added.
+ * Non-fatal problems (a skipped file, a dangling reference) are recorded as
+ * warnings, readable with mlvpc_model_diag().
+ */
+mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path,
+                              const mlvpc_load_opts *opts, mlvpc_diag *err);
+
+/*
+ * Resolve every reference (subnet -> VPC, subnet -> effective route table
+ * and NACL, ENI -> SGs, SageMaker placements, ...). Call once after the last
+ * load and before any analysis or output. Dangling references become
+ * warnings, never errors. Loading after finishing is a usage error.
+ */
+mlvpc_status mlvpc_model_finish(mlvpc_model *m, mlvpc_diag *err);
+
+/* Recorded diagnostics (warnings and notes), in the order they arose. */
+size_t mlvpc_model_diag_count(const mlvpc_model *m);
+const mlvpc_diag *mlvpc_model_diag(const mlvpc_model *m, size_t i);
+
+/* Input files that were read but not recognised (skipped, not errors). */
+size_t mlvpc_model_skipped_count(const mlvpc_model *m);
+const char *mlvpc_model_skipped(const mlvpc_model *m, size_t i);
+
+/* Number of resources of all kinds in the model. */
+size_t mlvpc_model_resource_count(const mlvpc_model *m);
+
+/* ------------------------------------------------------------------ show */
+
+typedef enum mlvpc_format {
+    MLVPC_FORMAT_TEXT = 0,
+    MLVPC_FORMAT_JSON = 1
+} mlvpc_format;
+
+/*
+ * Write the resolved model (docs/show-json.md describes the JSON form) to
+ * `out`. The model must be finished. Returns MLVPC_ERR_IO when writing fails.
+ */
+mlvpc_status mlvpc_show_write(const mlvpc_model *m, mlvpc_format fmt, FILE *out,
+                              mlvpc_diag *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

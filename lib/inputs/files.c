@@ -1,0 +1,262 @@
+/*
+ * mlvpc_model_load(): read files and directories into a model.
+ *
+ * A directory is walked recursively in name order (so results never depend
+ * on readdir order). Account and region come from the Batfish layout:
+ * `.../accounts/<account>/<region>/file.json` or `.../<region>/file.json`.
+ * Files whose content no loader recognises are recorded as skipped.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "load.h"
+
+enum {
+    LOAD_MAX_FILE = 2047u * 1024 * 1024, /* bounded input: 2 GiB per JSON file */
+    LOAD_MAX_DEPTH = 32                  /* directory nesting */
+};
+
+static void set_err(mlvpc_diag *err, mlvpc_status st, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void set_err(mlvpc_diag *err, mlvpc_status st, const char *file, const char *fmt, ...)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->status = st;
+    err->severity = MLVPC_SEV_ERROR;
+    snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    va_end(ap);
+}
+
+/* Read a whole file into a malloc'd buffer with one spare byte at the end. */
+static mlvpc_status read_file(const char *path, char **out, size_t *size, mlvpc_diag *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_err(err, MLVPC_ERR_IO, path, "cannot open: %s", strerror(errno));
+        return MLVPC_ERR_IO;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+        fclose(f);
+        set_err(err, MLVPC_ERR_IO, path, "%s", "not a regular file");
+        return MLVPC_ERR_IO;
+    }
+    if ((unsigned long long)st.st_size > LOAD_MAX_FILE) {
+        fclose(f);
+        set_err(err, MLVPC_ERR_LIMIT, path, "%s", "file larger than 2 GiB");
+        return MLVPC_ERR_LIMIT;
+    }
+    size_t n = (size_t)st.st_size;
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        fclose(f);
+        set_err(err, MLVPC_ERR_NOMEM, path, "%s", "out of memory");
+        return MLVPC_ERR_NOMEM;
+    }
+    size_t got = fread(buf, 1, n, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || got != n) {
+        free(buf);
+        set_err(err, MLVPC_ERR_IO, path, "%s", "read error (file changed while reading?)");
+        return MLVPC_ERR_IO;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *size = n;
+    return MLVPC_OK;
+}
+
+static bool is_region(const char *s, size_t n)
+{
+    /* e.g. us-east-1, eu-central-2, us-gov-west-1, ap-southeast-4 */
+    if (n < 9 || n > 20 || s[0] < 'a' || s[0] > 'z' || s[1] < 'a' || s[1] > 'z' || s[2] != '-')
+        return false;
+    if (s[n - 1] < '0' || s[n - 1] > '9' || s[n - 2] != '-')
+        return false;
+    for (size_t i = 3; i < n - 2; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* Account and region from the directory part of path (the nearest wins). */
+static void layout_of(mlvpc_model *m, const char *path, uint32_t *account, uint32_t *region)
+{
+    const char *seg = path, *prev = NULL, *prev2 = NULL;
+    size_t prevlen = 0, prev2len = 0;
+    for (const char *p = path;; p++) {
+        if (*p != '/' && *p)
+            continue;
+        if (!*p)
+            break; /* the file name itself */
+        size_t len = (size_t)(p - seg);
+        if (is_region(seg, len))
+            *region = model_sym(m, seg, len);
+        if (prev2 && prev2len == 8 && strncmp(prev2, "accounts", 8) == 0 && prev)
+            *account = model_sym(m, prev, prevlen);
+        prev2 = prev;
+        prev2len = prevlen;
+        prev = seg;
+        prevlen = len;
+        seg = p + 1;
+    }
+}
+
+static char *dup_path(mlvpc_model *m, const char *path) { return arena_strdup(&m->ar, path); }
+
+static mlvpc_status note_skipped(mlvpc_model *m, const char *path)
+{
+    uint32_t idx;
+    char *p = dup_path(m, path);
+    if (!p || vec_push(&m->skipped, sizeof(const char *), &idx) != 0)
+        return MLVPC_ERR_NOMEM;
+    *VEC_AT(m->skipped, const char *, idx) = p;
+    return MLVPC_OK;
+}
+
+static mlvpc_status load_file(mlvpc_model *m, const char *path, const mlvpc_load_opts *opts, mlvpc_diag *err)
+{
+    char *buf;
+    size_t size;
+    mlvpc_status st = read_file(path, &buf, &size, err);
+    if (st != MLVPC_OK)
+        return st;
+    jdoc d;
+    int rc = json_parse(&d, buf, size, JSON_MAX_DEPTH);
+    if (rc != 0) {
+        st = rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX;
+        set_err(err, st, path, "%s", d.err);
+        if (err && rc != -2)
+            json_linecol(&d, d.err_off, &err->line, &err->column);
+        json_release(&d);
+        free(buf);
+        return st;
+    }
+    uint32_t fidx;
+    char *stored = dup_path(m, path);
+    if (!stored || vec_push(&m->files, sizeof(mv_file), &fidx) != 0) {
+        json_release(&d);
+        free(buf);
+        set_err(err, MLVPC_ERR_NOMEM, path, "%s", "out of memory");
+        return MLVPC_ERR_NOMEM;
+    }
+    VEC_AT(m->files, mv_file, fidx)->path = stored;
+    ld L = { .m = m, .d = &d, .file = fidx, .path = stored, .err = err };
+    if (opts && opts->account)
+        L.account = model_sym(m, opts->account, strlen(opts->account));
+    if (opts && opts->region)
+        L.region = model_sym(m, opts->region, strlen(opts->region));
+    layout_of(m, path, &L.account, &L.region);
+    int recognised = awscli_load_doc(&L);
+    st = L.failed ? L.st : MLVPC_OK;
+    if (!L.failed && !recognised)
+        st = note_skipped(m, path);
+    json_release(&d);
+    free(buf);
+    return st;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static mlvpc_status load_dir(mlvpc_model *m, const char *dir, const mlvpc_load_opts *opts, mlvpc_diag *err,
+                             int depth)
+{
+    if (depth > LOAD_MAX_DEPTH) {
+        set_err(err, MLVPC_ERR_LIMIT, dir, "%s", "directories nested too deeply");
+        return MLVPC_ERR_LIMIT;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        set_err(err, MLVPC_ERR_IO, dir, "cannot open directory: %s", strerror(errno));
+        return MLVPC_ERR_IO;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    mlvpc_status st = MLVPC_OK;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue; /* ., .., and hidden files such as .git */
+        if (n == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nn = realloc(names, nc * sizeof *nn);
+            if (!nn) {
+                st = MLVPC_ERR_NOMEM;
+                break;
+            }
+            names = nn;
+            cap = nc;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            st = MLVPC_ERR_NOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (st == MLVPC_OK && n)
+        qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n && st == MLVPC_OK; i++) {
+        size_t len = strlen(dir) + strlen(names[i]) + 2;
+        char *full = malloc(len);
+        if (!full) {
+            st = MLVPC_ERR_NOMEM;
+            break;
+        }
+        snprintf(full, len, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/", names[i]);
+        struct stat sb;
+        if (stat(full, &sb) != 0) {
+            set_err(err, MLVPC_ERR_IO, full, "cannot stat: %s", strerror(errno));
+            st = MLVPC_ERR_IO;
+        } else if (S_ISDIR(sb.st_mode)) {
+            st = load_dir(m, full, opts, err, depth + 1);
+        } else if (S_ISREG(sb.st_mode) && ends_with(names[i], ".json")) {
+            st = load_file(m, full, opts, err);
+        } else {
+            st = note_skipped(m, full);
+        }
+        free(full);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    if (st == MLVPC_ERR_NOMEM && err && err->status != MLVPC_ERR_NOMEM)
+        set_err(err, st, dir, "%s", "out of memory");
+    return st;
+}
+
+mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path, const mlvpc_load_opts *opts, mlvpc_diag *err)
+{
+    if (!m || !path || m->finished) {
+        set_err(err, MLVPC_ERR_USAGE, path, "%s",
+                m && m->finished ? "cannot load into a finished model" : "no model or path given");
+        return MLVPC_ERR_USAGE;
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        set_err(err, MLVPC_ERR_IO, path, "cannot open: %s", strerror(errno));
+        return MLVPC_ERR_IO;
+    }
+    if (S_ISDIR(sb.st_mode))
+        return load_dir(m, path, opts, err, 0);
+    return load_file(m, path, opts, err);
+}

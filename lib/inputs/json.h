@@ -1,0 +1,78 @@
+/*
+ * In-situ JSON reader (RFC 8259) that keeps source offsets.
+ *
+ * json_parse() validates the whole text and builds a flat tape of tokens in
+ * document order. It decodes strings in place: after parsing, every string
+ * token's text is NUL-terminated inside the caller's buffer, so reading a
+ * string costs nothing and needs no allocation. Every token keeps the byte
+ * offset where it starts, and the parser indexes the newlines it passes, from
+ * which json_linecol() derives line and column for diagnostics.
+ *
+ * Why not a DOM library: see ARCHITECTURE.md ("JSON"). In short: jansson and
+ * cJSON lose source positions and are several times slower on large
+ * describe-* outputs.
+ *
+ * Limits: input below 4 GiB; nesting depth as given (JSON_MAX_DEPTH by
+ * default). Containers hold at most 2^29-1 children.
+ */
+#ifndef MLVPC_JSON_H
+#define MLVPC_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { J_NULL = 0, J_FALSE, J_TRUE, J_NUM, J_STR, J_ARR, J_OBJ };
+enum { JSON_MAX_DEPTH = 256, JSON_MAX_CHILDREN = (1 << 29) - 1 };
+
+typedef struct jtok {
+    uint32_t type : 3;
+    uint32_t count : 29; /* containers: elements or members; others 0 */
+    uint32_t off;        /* offset of the token's first byte (a string's opening quote) */
+    uint32_t len;        /* strings: decoded length; numbers: text length */
+    uint32_t next;       /* index of the first token after this one's subtree */
+} jtok;
+
+typedef struct jdoc {
+    char *buf;     /* the text; string tokens point into it after parsing */
+    size_t size;
+    jtok *t;       /* t[0] is the root value */
+    uint32_t n, cap;
+    uint32_t *nl;  /* offsets of the newlines seen, ascending (line index) */
+    uint32_t nnl, nlcap;
+    int nl_oom;    /* the line index is incomplete: line numbers may be low */
+    /* set when json_parse fails */
+    size_t err_off;
+    char err[96];
+} jdoc;
+
+/*
+ * Parse buf[0..size). buf must have one writable byte past the end
+ * (buf[size]); strings are decoded in place, so the text is modified.
+ * Returns 0, or -1 with d->err / d->err_off set (-2 when out of memory,
+ * -3 when a limit is exceeded). d->t must be released with json_release
+ * in every case.
+ */
+int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth);
+void json_release(jdoc *d);
+
+/*
+ * 1-based line and column (in bytes) of offset `off` of the text, valid
+ * after json_parse (also after a failed one, for offsets it reached).
+ */
+void json_linecol(const jdoc *d, size_t off, unsigned *line, unsigned *col);
+
+/* First child token of a container (only meaningful when count > 0). */
+static inline uint32_t json_child(uint32_t i) { return i + 1; }
+/* Next sibling: elements of an array, or keys of an object (skip the value). */
+static inline uint32_t json_next(const jdoc *d, uint32_t i) { return d->t[i].next; }
+static inline int json_type(const jdoc *d, uint32_t i) { return d->t[i].type; }
+/* Text of a string token (NUL-terminated). */
+static inline const char *json_str(const jdoc *d, uint32_t i) { return d->buf + d->t[i].off + 1; }
+
+/* Value of member `key` of object `obj`, or 0 when absent (0 is never a member). */
+uint32_t json_get(const jdoc *d, uint32_t obj, const char *key);
+/* Integer value of a number token; false when it is not an integer in range. */
+bool json_int(const jdoc *d, uint32_t i, int64_t *out);
+
+#endif

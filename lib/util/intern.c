@@ -1,0 +1,108 @@
+#include "intern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a: identifiers are short, so a simple byte hash is fast enough. */
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+int intern_init(intern *t, arena *ar)
+{
+    memset(t, 0, sizeof *t);
+    t->ar = ar;
+    t->nslots = 1024;
+    t->slots = calloc(t->nslots, sizeof *t->slots);
+    t->cap = 256;
+    t->syms = calloc(t->cap, sizeof *t->syms);
+    if (!t->slots || !t->syms) {
+        intern_release(t);
+        return -1;
+    }
+    t->n = 1;
+    return 0;
+}
+
+void intern_release(intern *t)
+{
+    free(t->slots);
+    free(t->syms);
+    t->slots = NULL;
+    t->syms = NULL;
+    t->n = t->cap = t->nslots = 0;
+}
+
+static uint32_t probe(const intern *t, const char *s, size_t len, uint32_t h, uint32_t *slot)
+{
+    uint32_t mask = t->nslots - 1;
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        uint32_t id = t->slots[i];
+        if (id == 0 || (t->syms[id].hash == h && t->syms[id].len == len &&
+                        memcmp(t->syms[id].s, s, len) == 0)) {
+            *slot = i;
+            return id;
+        }
+    }
+}
+
+static int grow_slots(intern *t)
+{
+    if (t->nslots > UINT32_MAX / 4)
+        return -1;
+    uint32_t n = t->nslots * 2, mask = n - 1;
+    uint32_t *slots = calloc(n, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (uint32_t id = 1; id < t->n; id++) {
+        uint32_t i = t->syms[id].hash & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = id;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->nslots = n;
+    return 0;
+}
+
+uint32_t intern_find(const intern *t, const char *s, size_t len)
+{
+    uint32_t slot;
+    return probe(t, s, len, hash_bytes(s, len), &slot);
+}
+
+uint32_t intern_get(intern *t, const char *s, size_t len)
+{
+    if (len > UINT32_MAX - 1)
+        return 0;
+    uint32_t h = hash_bytes(s, len), slot;
+    uint32_t id = probe(t, s, len, h, &slot);
+    if (id)
+        return id;
+    if (t->n == t->cap) {
+        if (t->cap > UINT32_MAX / 2)
+            return 0;
+        intern_sym *ns = realloc(t->syms, (size_t)t->cap * 2 * sizeof *ns);
+        if (!ns)
+            return 0;
+        t->syms = ns;
+        t->cap *= 2;
+    }
+    char *copy = arena_strndup(t->ar, s, len);
+    if (!copy)
+        return 0;
+    id = t->n++;
+    t->syms[id] = (intern_sym){ .s = copy, .len = (uint32_t)len, .hash = h };
+    t->slots[slot] = id;
+    /* Keep the load factor under 1/2 so probes stay short. */
+    if ((uint64_t)t->n * 2 > t->nslots && grow_slots(t) != 0)
+        return 0;
+    return id;
+}
