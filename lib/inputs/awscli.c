@@ -1189,7 +1189,8 @@ int awscli_load_doc(ld *L)
         /* An array of SageMaker describe outputs. */
         if (d->t[root].count == 0 || !sm_loader(L, 1))
             return 0;
-        LD_ARR_FOR(L, root, i, k) {
+        /* LD_ARR_FOR treats token 0 as "absent", so walk the root by hand. */
+        for (uint32_t k = 0, i = 1; k < d->t[root].count; k++, i = json_next(d, i)) {
             obj_loader fn = sm_loader(L, i);
             if (!fn) {
                 ld_fail(L, i, MLVPC_ERR_SCHEMA, "expected a SageMaker describe output like the first element");

@@ -125,29 +125,24 @@ static mlvpc_status note_skipped(mlvpc_model *m, const char *path)
     return MLVPC_OK;
 }
 
-static mlvpc_status load_file(mlvpc_model *m, const char *path, const mlvpc_load_opts *opts, mlvpc_diag *err)
+mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, size_t size,
+                                const mlvpc_load_opts *opts, mlvpc_diag *err)
 {
-    char *buf;
-    size_t size;
-    mlvpc_status st = read_file(path, &buf, &size, err);
-    if (st != MLVPC_OK)
-        return st;
     jdoc d;
     int rc = json_parse(&d, buf, size, JSON_MAX_DEPTH);
+    mlvpc_status st;
     if (rc != 0) {
         st = rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX;
         set_err(err, st, path, "%s", d.err);
         if (err && rc != -2)
             json_linecol(&d, d.err_off, &err->line, &err->column);
         json_release(&d);
-        free(buf);
         return st;
     }
     uint32_t fidx;
     char *stored = dup_path(m, path);
     if (!stored || vec_push(&m->files, sizeof(mv_file), &fidx) != 0) {
         json_release(&d);
-        free(buf);
         set_err(err, MLVPC_ERR_NOMEM, path, "%s", "out of memory");
         return MLVPC_ERR_NOMEM;
     }
@@ -163,6 +158,17 @@ static mlvpc_status load_file(mlvpc_model *m, const char *path, const mlvpc_load
     if (!L.failed && !recognised)
         st = note_skipped(m, path);
     json_release(&d);
+    return st;
+}
+
+static mlvpc_status load_file(mlvpc_model *m, const char *path, const mlvpc_load_opts *opts, mlvpc_diag *err)
+{
+    char *buf;
+    size_t size;
+    mlvpc_status st = read_file(path, &buf, &size, err);
+    if (st != MLVPC_OK)
+        return st;
+    st = inputs_load_buffer(m, path, buf, size, opts, err);
     free(buf);
     return st;
 }

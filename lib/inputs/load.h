@@ -72,4 +72,12 @@ void ld_arn(ld *L, mv_res *r, const char *arn);
  * was recognised, 0 when not (skipped), and set L->failed on error. */
 int awscli_load_doc(ld *L);
 
+/*
+ * Load one JSON document held in memory as if read from `path` (whose
+ * directories give account and region). buf[size] must be writable: the
+ * text is modified in place. Used by mlvpc_model_load and the fuzzers.
+ */
+mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, size_t size,
+                                const mlvpc_load_opts *opts, mlvpc_diag *err);
+
 #endif

@@ -17,8 +17,10 @@ typedef struct rctx {
 /* Resolve r against kind k; warn (once per reference) when it dangles. */
 static void resolve(rctx *c, mv_ref *r, mv_kind k, const char *field)
 {
-    if (!r->sym)
+    if (!r->sym) {
+        r->idx = MV_NONE; /* no reference: never index 0 by accident */
         return;
+    }
     r->idx = model_find(c->m, k, r->sym);
     if (r->idx != MV_NONE)
         return;
