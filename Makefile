@@ -96,7 +96,7 @@ bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo
-DEB_PKGS := build-essential libcmocka-dev clang
+DEB_PKGS := build-essential libcmocka-dev clang libclang-rt-14-dev jq
 
 deps:
 	@sh scripts/install-deps $(DEB_PKGS)

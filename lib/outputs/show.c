@@ -954,7 +954,7 @@ static void t_subnet(tw *t, const view *v, uint32_t si)
         tp(t, "  sg:");
         for (uint32_t k = 0; k < e->nsgs; k++)
             tp(t, " %s", S(m, e->sgs[k].sym));
-        tp(t, "\n");
+        tp(t, e->nsgs ? "\n" : " -\n");
     }
 }
 
@@ -1126,6 +1126,11 @@ static void show_text(tw *t, const view *v)
     for (uint32_t i = 0; i < MV_N(m, MK_VPC); i++)
         t_vpc(t, v, i);
     t_sagemaker(t, m);
+    if (mlvpc_model_skipped_count(m)) {
+        tp(t, "skipped (not a recognised describe output):\n");
+        for (size_t i = 0; i < mlvpc_model_skipped_count(m); i++)
+            tp(t, "  %s\n", mlvpc_model_skipped(m, i));
+    }
 }
 
 mlvpc_status mlvpc_show_write(const mlvpc_model *m, mlvpc_format fmt, FILE *out, mlvpc_diag *err)
