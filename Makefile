@@ -9,7 +9,7 @@ SOVER   := 0
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  :=
 
 LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/outputs/*.c))
@@ -18,7 +18,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-.PHONY: all clean check test unit golden golden-update asan collect-test fuzz fuzz-run bench demo install uninstall help deps
+.PHONY: all clean check test install-test unit golden golden-update asan collect-test fuzz fuzz-run bench demo install uninstall help deps
 
 all: $(BUILD)/mlvpc $(BUILD)/libmlvpc.a $(BUILD)/libmlvpc.so
 
@@ -60,7 +60,10 @@ golden-update: $(BUILD)/mlvpc
 collect-test:
 	@sh tests/collect/run.sh
 
-test: unit golden collect-test
+install-test: all
+	@sh tests/install/run.sh
+
+test: unit golden collect-test install-test
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -96,7 +99,7 @@ bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo
-DEB_PKGS := build-essential libcmocka-dev clang libclang-rt-14-dev jq
+DEB_PKGS := build-essential pkg-config libcmocka-dev clang libclang-rt-14-dev jq
 
 deps:
 	@sh scripts/install-deps $(DEB_PKGS)

@@ -23,6 +23,13 @@ extern "C" {
 
 #define MLVPC_VERSION "0.1.0"
 
+/* Symbols exported by the shared library; everything else is hidden. */
+#if defined(__GNUC__)
+#define MLVPC_API __attribute__((visibility("default")))
+#else
+#define MLVPC_API
+#endif
+
 /* Stable status codes. Values never change once released. */
 typedef enum mlvpc_status {
     MLVPC_OK = 0,
@@ -36,7 +43,7 @@ typedef enum mlvpc_status {
 } mlvpc_status;
 
 /* Short lowercase description of a status ("syntax error", ...). Static. */
-const char *mlvpc_status_str(mlvpc_status st);
+MLVPC_API const char *mlvpc_status_str(mlvpc_status st);
 
 /* Severity of a diagnostic. Errors make a load fail; warnings do not. */
 typedef enum mlvpc_severity {
@@ -67,7 +74,7 @@ typedef struct mlvpc_diag {
  * Format `d` as "file:line:col: path: text" into buf (always NUL-terminated;
  * parts that are unknown are left out). Returns buf.
  */
-char *mlvpc_diag_format(const mlvpc_diag *d, char *buf, size_t size);
+MLVPC_API char *mlvpc_diag_format(const mlvpc_diag *d, char *buf, size_t size);
 
 /* ------------------------------------------------------------------ model */
 
@@ -80,8 +87,8 @@ typedef struct mlvpc_load_opts {
 } mlvpc_load_opts;
 
 /* A new, empty model. Returns NULL when out of memory. Free with mlvpc_model_free. */
-mlvpc_model *mlvpc_model_new(void);
-void mlvpc_model_free(mlvpc_model *m);
+MLVPC_API mlvpc_model *mlvpc_model_new(void);
+MLVPC_API void mlvpc_model_free(mlvpc_model *m);
 
 /*
  * Add an input to the model: a JSON file, or a directory walked recursively
@@ -93,7 +100,7 @@ void mlvpc_model_free(mlvpc_model *m);
  * Non-fatal problems (a skipped file, a dangling reference) are recorded as
  * warnings, readable with mlvpc_model_diag().
  */
-mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path,
+MLVPC_API mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path,
                               const mlvpc_load_opts *opts, mlvpc_diag *err);
 
 /*
@@ -102,18 +109,18 @@ mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path,
  * load and before any analysis or output. Dangling references become
  * warnings, never errors. Loading after finishing is a usage error.
  */
-mlvpc_status mlvpc_model_finish(mlvpc_model *m, mlvpc_diag *err);
+MLVPC_API mlvpc_status mlvpc_model_finish(mlvpc_model *m, mlvpc_diag *err);
 
 /* Recorded diagnostics (warnings and notes), in the order they arose. */
-size_t mlvpc_model_diag_count(const mlvpc_model *m);
-const mlvpc_diag *mlvpc_model_diag(const mlvpc_model *m, size_t i);
+MLVPC_API size_t mlvpc_model_diag_count(const mlvpc_model *m);
+MLVPC_API const mlvpc_diag *mlvpc_model_diag(const mlvpc_model *m, size_t i);
 
 /* Input files that were read but not recognised (skipped, not errors). */
-size_t mlvpc_model_skipped_count(const mlvpc_model *m);
-const char *mlvpc_model_skipped(const mlvpc_model *m, size_t i);
+MLVPC_API size_t mlvpc_model_skipped_count(const mlvpc_model *m);
+MLVPC_API const char *mlvpc_model_skipped(const mlvpc_model *m, size_t i);
 
 /* Number of resources of all kinds in the model. */
-size_t mlvpc_model_resource_count(const mlvpc_model *m);
+MLVPC_API size_t mlvpc_model_resource_count(const mlvpc_model *m);
 
 /* ------------------------------------------------------------------ show */
 
@@ -126,7 +133,7 @@ typedef enum mlvpc_format {
  * Write the resolved model (docs/show-json.md describes the JSON form) to
  * `out`. The model must be finished. Returns MLVPC_ERR_IO when writing fails.
  */
-mlvpc_status mlvpc_show_write(const mlvpc_model *m, mlvpc_format fmt, FILE *out,
+MLVPC_API mlvpc_status mlvpc_show_write(const mlvpc_model *m, mlvpc_format fmt, FILE *out,
                               mlvpc_diag *err);
 
 #ifdef __cplusplus
