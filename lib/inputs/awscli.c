@@ -8,9 +8,6 @@
 
 #include "load.h"
 
-#define ARENA_ARRAY(L, tok, T, n)                                                   \
-    ((n) ? (T *)arena_calloc(&(L)->m->ar, (n), sizeof(T)) : NULL)
-
 static void *ld_alloc(ld *L, uint32_t tok, size_t n, size_t size)
 {
     if (!n)
@@ -65,6 +62,8 @@ static void load_vpc(ld *L, uint32_t o)
     uint32_t max = 1 + (a4 ? L->d->t[a4].count : 0) + (a6 ? L->d->t[a6].count : 0);
     ip_prefix *c = ld_alloc(L, o, max, sizeof *c);
     uint32_t n = 0;
+    if (L->failed)
+        return;
     if (a4) {
         cidr_set(L, o, "CidrBlockAssociationSet", "CidrBlockState", "CidrBlock", c, &n);
     } else {
@@ -122,6 +121,8 @@ static void load_subnet(ld *L, uint32_t o)
     ip_prefix *c = ld_alloc(L, o, 1 + (a6 ? L->d->t[a6].count : 0), sizeof *c);
     uint32_t n = 0;
     ip_prefix p;
+    if (L->failed)
+        return;
     if (ld_prefix(L, o, "CidrBlock", &p))
         c[n++] = p;
     cidr_set(L, o, "Ipv6CidrBlockAssociationSet", "Ipv6CidrBlockState", "Ipv6CidrBlock", c, &n);
@@ -202,6 +203,8 @@ static void load_rtb(ld *L, uint32_t o)
     mv_route *rs = ld_alloc(L, o, count_of(L, ra), sizeof *rs);
     uint32_t na = 0, nr = 0;
     bool main = false;
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, aa, i, k) {
         if (!want_obj(L, i, "an association"))
             return;
@@ -368,6 +371,8 @@ static void load_sg(ld *L, uint32_t o)
     uint32_t in = ld_field(L, o, "IpPermissions", J_ARR), eg = ld_field(L, o, "IpPermissionsEgress", J_ARR);
     uint32_t max = sg_rule_count(L, in) + sg_rule_count(L, eg), n = 0;
     mv_sg_rule *rules = ld_alloc(L, o, max, sizeof *rules);
+    if (L->failed)
+        return;
     load_perms(L, in, false, rules, &n);
     uint32_t ningress = n;
     load_perms(L, eg, true, rules, &n);
@@ -450,6 +455,8 @@ static void load_nacl(ld *L, uint32_t o)
     uint32_t ea = ld_field(L, o, "Entries", J_ARR), aa = ld_field(L, o, "Associations", J_ARR);
     mv_nacl_entry *es = ld_alloc(L, o, count_of(L, ea), sizeof *es);
     uint32_t ne = 0, ni = 0, ns = 0;
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, ea, i, k) {
         if (!want_obj(L, i, "a NACL entry") || !load_nacl_entry(L, i, &es[ne]))
             return;
@@ -459,6 +466,8 @@ static void load_nacl(ld *L, uint32_t o)
     if (ne)
         qsort(es, ne, sizeof *es, entry_cmp);
     mv_ref *subs = ld_alloc(L, o, count_of(L, aa), sizeof *subs);
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, aa, i, k) {
         if (!want_obj(L, i, "an association"))
             return;
@@ -485,6 +494,8 @@ static void load_igw_kind(ld *L, uint32_t o, mv_kind kind, const char *idkey)
         return;
     uint32_t aa = ld_field(L, o, "Attachments", J_ARR), n = 0;
     mv_gw_attach *at = ld_alloc(L, o, count_of(L, aa), sizeof *at);
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, aa, i, k) {
         if (!want_obj(L, i, "an attachment"))
             return;
@@ -507,6 +518,8 @@ static void load_natgw(ld *L, uint32_t o)
         return;
     uint32_t aa = ld_field(L, o, "NatGatewayAddresses", J_ARR), n = 0;
     mv_nat_addr *ad = ld_alloc(L, o, count_of(L, aa), sizeof *ad);
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, aa, i, k) {
         if (!want_obj(L, i, "a NAT gateway address"))
             return;
@@ -580,6 +593,8 @@ static void pl_entries(ld *L, uint32_t o, uint32_t idx, const char *key, const c
     if (!arr || idx == MV_NONE)
         return;
     ip_prefix *e = ld_alloc(L, arr, count_of(L, arr), sizeof *e);
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, arr, i, k) {
         bool ok = cidrkey ? want_obj(L, i, "a prefix list entry") && ld_prefix(L, i, cidrkey, &e[n])
                           : json_type(L->d, i) == J_STR && ip_parse_prefix(json_str(L->d, i), &e[n]);
@@ -637,6 +652,8 @@ static void load_eni(ld *L, uint32_t o)
     t.public_ips = ld_alloc(L, o, np, sizeof(ip_addr));
     t.ipv6 = ld_alloc(L, o, count_of(L, v6), sizeof(ip_addr));
     ip_addr a;
+    if (L->failed)
+        return;
     if (ld_addr(L, o, "PrivateIpAddress", &a))
         t.private_ips[t.nprivate++] = a;
     LD_ARR_FOR(L, pa, i, k) {
@@ -802,10 +819,16 @@ static void load_dhcp(ld *L, uint32_t o)
         if (!key)
             continue;
         bool dns = strcmp(key, "domain-name-servers") == 0;
-        if (dns) {
-            t.has_dns_key = true;
-            t.dns_servers = ld_alloc(L, i, count_of(L, vals), sizeof *t.dns_servers);
+        if (dns && count_of(L, vals)) {
+            /* The key may repeat: grow the list instead of replacing it. */
+            const char **all = ld_alloc(L, i, (size_t)t.ndns + count_of(L, vals), sizeof *all);
+            if (!all)
+                return;
+            if (t.ndns)
+                memcpy(all, t.dns_servers, t.ndns * sizeof *all);
+            t.dns_servers = all;
         }
+        t.has_dns_key |= dns;
         LD_ARR_FOR(L, vals, j, q) {
             if (!want_obj(L, j, "a DHCP value"))
                 return;
@@ -960,6 +983,8 @@ static void load_domain(ld *L, uint32_t o)
     uint32_t a2 = ss ? ld_field(L, ss, "SecurityGroups", J_ARR) : 0;
     uint32_t a3 = ds ? ld_field(L, ds, "SecurityGroupIds", J_ARR) : 0;
     t.place.sgs = ld_alloc(L, o, count_of(L, a1) + count_of(L, a2) + count_of(L, a3), sizeof(mv_ref));
+    if (L->failed)
+        return;
     add_unique_ids(L, a1, t.place.sgs, &t.place.nsgs);
     add_unique_ids(L, a2, t.place.sgs, &t.place.nsgs);
     add_unique_ids(L, a3, t.place.sgs, &t.place.nsgs);
@@ -1082,6 +1107,8 @@ static void load_epconfig(ld *L, uint32_t o)
     t.arn = ld_str(L, o, "EndpointConfigArn");
     uint32_t pv = ld_field(L, o, "ProductionVariants", J_ARR);
     t.variants = ld_alloc(L, o, count_of(L, pv), sizeof *t.variants);
+    if (L->failed)
+        return;
     LD_ARR_FOR(L, pv, i, k) {
         if (!want_obj(L, i, "a production variant"))
             return;

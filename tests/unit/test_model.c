@@ -429,6 +429,24 @@ static void test_layout_account_region(void **state)
     mlvpc_model_free(m);
 }
 
+static void test_dhcp_repeated_key(void **state)
+{
+    (void)state;
+    mlvpc_model *m = mlvpc_model_new();
+    load_ok(m, "{\"DhcpOptions\": [{\"DhcpOptionsId\": \"dopt-1\", \"DhcpConfigurations\": ["
+               "{\"Key\": \"domain-name-servers\", \"Values\": [{\"Value\": \"10.0.0.2\"}, {\"Value\": \"8.8.8.8\"}]},"
+               "{\"Key\": \"domain-name\", \"Values\": [{\"Value\": \"corp.example\"}]},"
+               "{\"Key\": \"domain-name-servers\", \"Values\": [{\"Value\": \"AmazonProvidedDNS\"}]}]}]}");
+    assert_int_equal(model_finish(m), MLVPC_OK);
+    const mv_dhcp *d = MV_AT(m, MK_DHCP, mv_dhcp, 0);
+    assert_true(d->has_dns_key);
+    assert_int_equal(d->ndns, 3);
+    assert_string_equal(d->dns_servers[0], "10.0.0.2");
+    assert_string_equal(d->dns_servers[2], "AmazonProvidedDNS");
+    assert_string_equal(d->domain_name, "corp.example");
+    mlvpc_model_free(m);
+}
+
 static void test_service_short_names(void **state)
 {
     (void)state;
@@ -457,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_schema_errors_located),
         cmocka_unit_test(test_duplicates_and_unrecognised),
         cmocka_unit_test(test_layout_account_region),
+        cmocka_unit_test(test_dhcp_repeated_key),
         cmocka_unit_test(test_service_short_names),
     };
     return cmocka_run_group_tests_name("model", tests, NULL, NULL);
