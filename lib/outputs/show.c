@@ -958,6 +958,19 @@ static void t_subnet(tw *t, const view *v, uint32_t si)
     }
 }
 
+static void t_rtb(tw *t, const mlvpc_model *m, const mv_rtb *r)
+{
+    tp(t, "    %s%s", S(m, r->r.id), r->main ? " (main)" : "");
+    if (r->r.name)
+        tp(t, "  \"%s\"", r->r.name);
+    tp(t, "\n");
+    for (uint32_t i = 0; i < r->nroutes; i++) {
+        tp(t, "      ");
+        t_route(t, m, &r->routes[i]);
+        tp(t, "\n");
+    }
+}
+
 static void t_sg(tw *t, const mlvpc_model *m, const mv_sg *g)
 {
     tp(t, "    %s  %s%s\n", S(m, g->r.id), or_dash(g->group_name), g->is_default ? " (default)" : "");
@@ -1004,6 +1017,8 @@ static void t_vpc(tw *t, const view *v, uint32_t vi)
        tri_str(x->dns_hostnames), or_dash(S(m, x->dhcp.sym)));
     tp(t, "  subnets:\n");
     BUCKET_FOR(&v->by_vpc[MK_SUBNET], vi, s) t_subnet(t, v, s);
+    tp(t, "  route tables:\n");
+    BUCKET_FOR(&v->by_vpc[MK_RTB], vi, r) t_rtb(t, m, MV_AT(m, MK_RTB, mv_rtb, r));
     tp(t, "  security groups:\n");
     BUCKET_FOR(&v->by_vpc[MK_SG], vi, g) t_sg(t, m, MV_AT(m, MK_SG, mv_sg, g));
     tp(t, "  network acls:\n");
