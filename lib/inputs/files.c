@@ -125,6 +125,17 @@ static mlvpc_status note_skipped(mlvpc_model *m, const char *path)
     return MLVPC_OK;
 }
 
+/* Drop the resources of kind k from index `keep` on, and their symbols' definitions. */
+static void rollback(mlvpc_model *m, mv_kind k, uint32_t keep)
+{
+    for (uint32_t i = keep; i < m->tab[k].n; i++) {
+        intern_sym *s = &m->syms.syms[model_res(m, k, i)->id];
+        if (s->kind == (uint32_t)k && s->idx == i)
+            s->kind = 0;
+    }
+    m->tab[k].n = keep;
+}
+
 mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, size_t size,
                                 const mlvpc_load_opts *opts, mlvpc_diag *err)
 {
@@ -153,8 +164,18 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
     if (opts && opts->region)
         L.region = model_sym(m, opts->region, strlen(opts->region));
     layout_of(m, path, &L.account, &L.region);
+    uint32_t before[MK_COUNT], attrs_before = m->vpc_attrs.n;
+    for (int k = 0; k < MK_COUNT; k++)
+        before[k] = m->tab[k].n;
     int recognised = awscli_load_doc(&L);
     st = L.failed ? L.st : MLVPC_OK;
+    if (L.failed) {
+        /* All or nothing per file: resources of a file that failed half-way
+         * are removed, so the model keeps only what earlier inputs added. */
+        for (int k = 0; k < MK_COUNT; k++)
+            rollback(m, (mv_kind)k, before[k]);
+        m->vpc_attrs.n = attrs_before;
+    }
     if (!L.failed && !recognised)
         st = note_skipped(m, path);
     json_release(&d);

@@ -429,6 +429,27 @@ static void test_layout_account_region(void **state)
     mlvpc_model_free(m);
 }
 
+static void test_failed_file_rolls_back(void **state)
+{
+    (void)state;
+    mlvpc_model *m = mlvpc_model_new();
+    mlvpc_diag err;
+    load_ok(m, SUBNETS);
+    /* vpc-1 is added, then its tags are malformed: the whole file must go. */
+    assert_int_equal(load(m, "bad.json", "{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"Tags\": [\"\"]}]}", &err), MLVPC_ERR_SCHEMA);
+    assert_int_equal(MV_N(m, MK_VPC), 0);
+    assert_int_equal(MV_N(m, MK_SUBNET), 2);
+    assert_int_equal(load(m, "bad2.json", "{\"VpcId\": \"vpc-1\", \"EnableDnsSupport\": {\"Value\": 1}}", &err),
+                     MLVPC_ERR_SCHEMA);
+    load_ok(m, VPC); /* the id is free again */
+    assert_int_equal(model_finish(m), MLVPC_OK);
+    const mv_vpc *v = MV_AT(m, MK_VPC, mv_vpc, 0);
+    assert_int_equal(v->main_rtb, MV_NONE);
+    assert_int_equal(v->dns_support, MV_UNKNOWN);
+    assert_int_equal(MV_AT(m, MK_SUBNET, mv_subnet, 0)->vpc.idx, 0);
+    mlvpc_model_free(m);
+}
+
 static void test_dhcp_repeated_key(void **state)
 {
     (void)state;
@@ -475,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_schema_errors_located),
         cmocka_unit_test(test_duplicates_and_unrecognised),
         cmocka_unit_test(test_layout_account_region),
+        cmocka_unit_test(test_failed_file_rolls_back),
         cmocka_unit_test(test_dhcp_repeated_key),
         cmocka_unit_test(test_service_short_names),
     };
