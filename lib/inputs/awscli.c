@@ -404,8 +404,10 @@ static bool load_nacl_entry(ld *L, uint32_t o, mv_nacl_entry *e)
             ld_fail(L, o, MLVPC_ERR_SCHEMA, "missing \"RuleNumber\" integer");
         return false;
     }
-    if (rn < 1 || rn > 32767) {
-        ld_fail(L, json_get(L->d, o, "RuleNumber"), MLVPC_ERR_SCHEMA, "rule number %lld outside 1..32767",
+    /* 1..32766 are user rules; AWS lists the final "*" deny as 32767 for
+     * IPv4 and 32768 for IPv6 (describe-network-acls of dual-stack VPCs). */
+    if (rn < 1 || rn > 32768) {
+        ld_fail(L, json_get(L->d, o, "RuleNumber"), MLVPC_ERR_SCHEMA, "rule number %lld outside 1..32768",
                 (long long)rn);
         return false;
     }

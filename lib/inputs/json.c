@@ -27,6 +27,16 @@ static int push(jdoc *d, int type, const char *p, uint32_t *idx)
     return 0;
 }
 
+/* Index of the first non-zero byte of a non-zero word read with memcpy. */
+static inline unsigned first_byte(uint64_t x)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (unsigned)__builtin_ctzll(x) / 8;
+#else
+    return (unsigned)__builtin_clzll(x) / 8;
+#endif
+}
+
 /*
  * Raw newlines can only occur in whitespace (control characters are invalid
  * inside strings), so recording them here indexes every line of the text.
@@ -36,8 +46,23 @@ static int push(jdoc *d, int type, const char *p, uint32_t *idx)
  */
 static const char *skip_ws_nl(jdoc *d, const char *p)
 {
+    const char *end = d->buf + d->size;
     for (;; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\r')
+        if (*p == ' ') {
+            /* Pretty-printed input is mostly indentation: 8 spaces at a time. */
+            while (end - p >= 9) {
+                uint64_t v;
+                memcpy(&v, p + 1, 8);
+                uint64_t x = v ^ 0x2020202020202020ull;
+                if (x) {
+                    p += first_byte(x);
+                    break;
+                }
+                p += 8;
+            }
+            continue;
+        }
+        if (*p == '\t' || *p == '\r')
             continue;
         if (*p != '\n')
             return p;
@@ -113,14 +138,26 @@ static int utf8_seq(const unsigned char *p)
     return 0;
 }
 
-/* True when any of the 8 bytes is '"', '\\', < 0x20 or >= 0x80 (SWAR). */
-static inline int special8(uint64_t v)
+/*
+ * Byte-parallel tests on 8 bytes (SWAR). Each returns a mask with 0x80 set
+ * exactly in the bytes that match: the 7-bit sums cannot carry into the
+ * next byte, so there are no false positives and the first set byte is the
+ * first match.
+ */
+#define ONES 0x0101010101010101ull
+#define LOW7 0x7F7F7F7F7F7F7F7Full
+#define HIGH 0x8080808080808080ull
+static inline uint64_t eq_mask(uint64_t v, unsigned char c)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-    uint64_t hasq = (q - ones) & ~q, hasb = (b - ones) & ~b;
-    uint64_t ctl = (v - ones * 0x20) & ~v;
-    return ((hasq | hasb | ctl) & high) != 0 || (v & high) != 0;
+    uint64_t t = v ^ (ONES * c);
+    return ~(((t & LOW7) + LOW7) | t | LOW7);
+}
+
+/* '"', '\\', a control character (< 0x20) or a non-ASCII byte. */
+static inline uint64_t special_mask(uint64_t v)
+{
+    uint64_t ctl = ~((v & LOW7) + ONES * (0x80 - 0x20)) & HIGH;
+    return eq_mask(v, '"') | eq_mask(v, '\\') | ctl | (v & HIGH);
 }
 
 /*
@@ -137,13 +174,15 @@ static int parse_string(jdoc *d, const char **pp, uint32_t *len)
         while (end - p >= 8) {
             uint64_t v;
             memcpy(&v, p, 8);
-            if (special8(v))
-                break;
+            uint64_t mk = special_mask(v);
+            unsigned n = mk ? first_byte(mk) : 8;
             if (w) {
-                memmove(w, p, 8);
-                w += 8;
+                memmove(w, p, n);
+                w += n;
             }
-            p += 8;
+            p += n;
+            if (mk)
+                break;
         }
         if (p >= end)
             ERR(d, *pp, "unterminated string");
@@ -405,6 +444,7 @@ int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth)
             if ((rc = parse_string(d, &p, &len)) != 0)
                 goto fail;
             d->t[kidx].len = len;
+            d->t[kidx].count = json_keyhash(d->buf + d->t[kidx].off + 1, len);
             d->t[kidx].next = d->n;
             p = skip_ws(p);
             if (*p != ':') {
@@ -461,10 +501,13 @@ uint32_t json_get(const jdoc *d, uint32_t obj, const char *key)
     if (o->type != J_OBJ)
         return 0;
     size_t klen = strlen(key);
+    uint32_t h = json_keyhash(key, klen);
     uint32_t k = obj + 1;
     for (uint32_t i = 0; i < o->count; i++) {
         const jtok *kt = &d->t[k];
-        if (kt->len == klen && memcmp(d->buf + kt->off + 1, key, klen) == 0)
+        /* The hash lives in the tape, so most keys are rejected without
+         * touching the text. */
+        if (kt->count == h && kt->len == klen && memcmp(d->buf + kt->off + 1, key, klen) == 0)
             return k + 1;
         k = d->t[k + 1].next;
     }

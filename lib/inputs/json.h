@@ -27,7 +27,8 @@ enum { JSON_MAX_DEPTH = 256, JSON_MAX_CHILDREN = (1 << 29) - 1 };
 
 typedef struct jtok {
     uint32_t type : 3;
-    uint32_t count : 29; /* containers: elements or members; others 0 */
+    uint32_t count : 29; /* containers: elements or members; object keys:
+                            json_keyhash() of the key; others 0 */
     uint32_t off;        /* offset of the token's first byte (a string's opening quote) */
     uint32_t len;        /* strings: decoded length; numbers: text length */
     uint32_t next;       /* index of the first token after this one's subtree */
@@ -69,6 +70,17 @@ static inline uint32_t json_next(const jdoc *d, uint32_t i) { return d->t[i].nex
 static inline int json_type(const jdoc *d, uint32_t i) { return d->t[i].type; }
 /* Text of a string token (NUL-terminated). */
 static inline const char *json_str(const jdoc *d, uint32_t i) { return d->buf + d->t[i].off + 1; }
+
+/* Cheap 29-bit digest of a key (length and three bytes) stored in each key
+ * token, so that member lookup rarely compares text. */
+static inline uint32_t json_keyhash(const char *k, size_t len)
+{
+    if (!len)
+        return 0;
+    return (uint32_t)((len & 63) | ((uint32_t)(unsigned char)k[0] << 6) |
+                      ((uint32_t)(unsigned char)k[len - 1] << 14) |
+                      ((uint32_t)((unsigned char)k[len / 2] & 0x7F) << 22));
+}
 
 /* Value of member `key` of object `obj`, or 0 when absent (0 is never a member). */
 uint32_t json_get(const jdoc *d, uint32_t obj, const char *key);

@@ -164,8 +164,10 @@ typedef struct mv_sg {
     bool is_default; /* the VPC's "default" group */
 } mv_sg;
 
+enum { MV_NACL_STAR_RULE = 32767 }; /* rule numbers from here on are "*" */
+
 typedef struct mv_nacl_entry {
-    uint16_t rule;   /* 1..32766, 32767 = the final "*" deny */
+    uint16_t rule;   /* 1..32766; 32767 (IPv4) and 32768 (IPv6) are the final "*" deny */
     bool egress;
     bool allow;
     mv_match m;

@@ -998,7 +998,7 @@ static void t_nacl(tw *t, const mlvpc_model *m, const mv_nacl *n)
         char proto[32], ports[40], rule[8];
         proto_str(e->m.proto, proto, sizeof proto);
         ports_str(&e->m, ports, sizeof ports);
-        snprintf(rule, sizeof rule, e->rule == 32767 ? "*" : "%u", e->rule);
+        snprintf(rule, sizeof rule, e->rule >= MV_NACL_STAR_RULE ? "*" : "%u", e->rule);
         tp(t, "      %-3s %5s %-5s %-6s %-14s %s\n", e->egress ? "out" : "in", rule, e->allow ? "allow" : "deny",
            proto, ports, ip_prefix_str(&e->cidr, buf));
     }

@@ -152,6 +152,7 @@ static void test_effective_nacl(void **state)
                "  {\"RuleNumber\": 200, \"Egress\": true, \"Protocol\": \"6\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\", \"PortRange\": {\"From\": 1024, \"To\": 65535}},"
                "  {\"RuleNumber\": 100, \"Egress\": false, \"Protocol\": \"6\", \"RuleAction\": \"allow\", \"CidrBlock\": \"10.0.0.0/16\", \"PortRange\": {\"From\": 443, \"To\": 443}},"
                "  {\"RuleNumber\": 90, \"Egress\": false, \"Protocol\": \"1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\", \"IcmpTypeCode\": {\"Type\": 3, \"Code\": 4}},"
+               "  {\"RuleNumber\": 32768, \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"deny\", \"Ipv6CidrBlock\": \"::/0\"},"
                "  {\"RuleNumber\": 80, \"Egress\": false, \"Protocol\": \"50\", \"RuleAction\": \"deny\", \"CidrBlock\": \"0.0.0.0/0\", \"PortRange\": {\"From\": 22, \"To\": 22}}]}]}");
     assert_int_equal(model_finish(m), MLVPC_OK);
     const mv_subnet *a = MV_AT(m, MK_SUBNET, mv_subnet, find(m, MK_SUBNET, "subnet-a"));
@@ -162,10 +163,10 @@ static void test_effective_nacl(void **state)
     assert_false(b->nacl_explicit);
     const mv_nacl *n = MV_AT(m, MK_NACL, mv_nacl, a->nacl);
     /* ingress first, ascending rule numbers, the * rule last */
-    assert_int_equal(n->nentries, 5);
-    assert_int_equal(n->ningress, 4);
-    static const uint16_t order[] = { 80, 90, 100, 32767, 200 };
-    for (int i = 0; i < 5; i++)
+    assert_int_equal(n->nentries, 6);
+    assert_int_equal(n->ningress, 5);
+    static const uint16_t order[] = { 80, 90, 100, 32767, 32768, 200 };
+    for (int i = 0; i < 6; i++)
         assert_int_equal(n->entries[i].rule, order[i]);
     assert_int_equal(n->entries[0].m.proto, 50);
     /* protocol 50: AWS ignores the port range */
@@ -174,8 +175,9 @@ static void test_effective_nacl(void **state)
     assert_int_equal(n->entries[1].m.icmp_type, 3);
     assert_int_equal(n->entries[1].m.icmp_code, 4);
     assert_int_equal(n->entries[2].m.port_lo, 443);
-    assert_true(n->entries[4].egress);
-    assert_int_equal(n->entries[4].m.port_lo, 1024);
+    assert_int_equal(n->entries[4].cidr.a.af, IP_V6);
+    assert_true(n->entries[5].egress);
+    assert_int_equal(n->entries[5].m.port_lo, 1024);
     mlvpc_model_free(m);
 }
 
@@ -379,9 +381,9 @@ static void test_schema_errors_located(void **state)
           "$.SecurityGroups[0].IpPermissions[0].IpProtocol", "protocol" },
         { "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443, \"ToPort\": 80}]}]}",
           MLVPC_ERR_SCHEMA, 1, "$.SecurityGroups[0].IpPermissions[0]", "invalid port range 443-80" },
-        { "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-1\", \"VpcId\": \"vpc-1\", \"Entries\": [{\"RuleNumber\": 40000,"
+        { "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-1\", \"VpcId\": \"vpc-1\", \"Entries\": [{\"RuleNumber\": 32769,"
           " \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\"}]}]}",
-          MLVPC_ERR_SCHEMA, 1, "$.NetworkAcls[0].Entries[0].RuleNumber", "outside 1..32767" },
+          MLVPC_ERR_SCHEMA, 1, "$.NetworkAcls[0].Entries[0].RuleNumber", "outside 1..32768" },
         { "{\"NotebookInstanceArn\": \"arn\", \"NotebookInstanceName\": \"n\", \"DirectInternetAccess\": \"Yes\"}", MLVPC_ERR_SCHEMA,
           1, "$.DirectInternetAccess", "\"Enabled\" or \"Disabled\"" },
         { "{\"Vpcs\": [\n{\"VpcId\": \"vpc-1\"},\n]}", MLVPC_ERR_SYNTAX, 3, "", "expected a value" },
