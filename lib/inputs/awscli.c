@@ -1247,10 +1247,10 @@ int awscli_load_doc(ld *L)
         load_pl(L, root);
         return 1;
     }
-    int found = 0;
+    int found = L->streamed != 0;
     for (size_t i = 0; i < sizeof ec2_lists / sizeof *ec2_lists && !L->failed; i++) {
         uint32_t arr = json_get(d, root, ec2_lists[i].key);
-        if (!arr)
+        if (!arr || (L->streamed & (1u << i)))
             continue;
         found = 1;
         if (json_type(d, arr) != J_ARR) {
@@ -1260,4 +1260,35 @@ int awscli_load_doc(ld *L)
         load_list(L, arr, ec2_lists[i].fn, ec2_lists[i].what);
     }
     return found;
+}
+
+int awscli_stream_elem(void *ctx, jdoc *d, uint32_t key, uint32_t elem, uint32_t index)
+{
+    ld *L = ctx;
+    const char *k = json_str(d, key);
+    for (size_t i = 0; i < sizeof ec2_lists / sizeof *ec2_lists; i++) {
+        if (strcmp(k, ec2_lists[i].key) != 0)
+            continue;
+        /* Only the first occurrence of a key counts, as with json_get. */
+        if (json_get(d, 0, k) != key + 1)
+            return 0;
+        /*
+         * Stream a list only when its first element is an object and the
+         * document is not a SageMaker describe output (a notebook's
+         * "SecurityGroups" is a list of ids). Once streaming, every element
+         * must be an object: the tokens of earlier ones are gone.
+         */
+        if (!(L->streamed & (1u << i))) {
+            if (index != 0 || json_type(d, elem) != J_OBJ || sm_loader(L, 0))
+                return 0;
+            L->streamed |= 1u << i;
+        }
+        L->base_tok = elem;
+        snprintf(L->base_path, sizeof L->base_path, "$.%s[%u]", k, index);
+        if (want_obj(L, elem, ec2_lists[i].what))
+            ec2_lists[i].fn(L, elem);
+        L->base_tok = 0;
+        return L->failed ? -1 : 1;
+    }
+    return 0;
 }

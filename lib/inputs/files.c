@@ -139,25 +139,14 @@ static void rollback(mlvpc_model *m, mv_kind k, uint32_t keep)
 mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, size_t size,
                                 const mlvpc_load_opts *opts, mlvpc_diag *err)
 {
-    jdoc d;
-    int rc = json_parse(&d, buf, size, JSON_MAX_DEPTH);
-    mlvpc_status st;
-    if (rc != 0) {
-        st = rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX;
-        set_err(err, st, path, "%s", d.err);
-        if (err && rc != -2)
-            json_linecol(&d, d.err_off, &err->line, &err->column);
-        json_release(&d);
-        return st;
-    }
     uint32_t fidx;
     char *stored = dup_path(m, path);
     if (!stored || vec_push(&m->files, sizeof(mv_file), &fidx) != 0) {
-        json_release(&d);
         set_err(err, MLVPC_ERR_NOMEM, path, "%s", "out of memory");
         return MLVPC_ERR_NOMEM;
     }
     VEC_AT(m->files, mv_file, fidx)->path = stored;
+    jdoc d;
     ld L = { .m = m, .d = &d, .file = fidx, .path = stored, .err = err };
     if (opts && opts->account)
         L.account = model_sym(m, opts->account, strlen(opts->account));
@@ -167,17 +156,28 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
     uint32_t before[MK_COUNT], attrs_before = m->vpc_attrs.n;
     for (int k = 0; k < MK_COUNT; k++)
         before[k] = m->tab[k].n;
-    int recognised = awscli_load_doc(&L);
-    st = L.failed ? L.st : MLVPC_OK;
-    if (L.failed) {
+
+    /* EC2 describe lists are loaded element by element while parsing. */
+    int rc = json_parse_stream(&d, buf, size, JSON_MAX_DEPTH, awscli_stream_elem, &L);
+    int recognised = 0;
+    mlvpc_status st = MLVPC_OK;
+    if (rc == -4 || (rc == 0 && !L.failed && ((recognised = awscli_load_doc(&L)), L.failed))) {
+        st = L.st;
+    } else if (rc != 0) {
+        st = rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX;
+        set_err(err, st, path, "%s", d.err);
+        if (err && rc != -2)
+            json_linecol(&d, d.err_off, &err->line, &err->column);
+    }
+    if (st != MLVPC_OK) {
         /* All or nothing per file: resources of a file that failed half-way
          * are removed, so the model keeps only what earlier inputs added. */
         for (int k = 0; k < MK_COUNT; k++)
             rollback(m, (mv_kind)k, before[k]);
         m->vpc_attrs.n = attrs_before;
-    }
-    if (!L.failed && !recognised)
+    } else if (!recognised) {
         st = note_skipped(m, path);
+    }
     json_release(&d);
     return st;
 }

@@ -2,6 +2,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define ERR(d, p, msg)                                                   \
     do {                                                                 \
@@ -44,7 +47,7 @@ static inline unsigned first_byte(uint64_t x)
  * newline bytes into the buffer later, so the buffer itself cannot be
  * rescanned.
  */
-static const char *skip_ws_nl(jdoc *d, const char *p)
+static const char *skip_ws_slow(jdoc *d, const char *p)
 {
     const char *end = d->buf + d->size;
     for (;; p++) {
@@ -78,6 +81,15 @@ static const char *skip_ws_nl(jdoc *d, const char *p)
         }
         d->nl[d->nnl++] = (uint32_t)(p - d->buf);
     }
+}
+/* Most calls find no whitespace at all: decide that without a call. */
+static inline const char *skip_ws_nl(jdoc *d, const char *p)
+{
+    if ((unsigned char)*p > ' ')
+        return p;
+    if (*p == ' ' && (unsigned char)p[1] > ' ') /* ": value" */
+        return p + 1;
+    return skip_ws_slow(d, p);
 }
 #define skip_ws(p) skip_ws_nl(d, (p))
 
@@ -171,6 +183,24 @@ static int parse_string(jdoc *d, const char **pp, uint32_t *len)
     char *w = NULL; /* write cursor once an escape has been seen */
     const char *start = p;
     for (;;) {
+#if defined(__SSE2__)
+        while (end - p >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            /* '"', '\\', or a byte < 0x20 or >= 0x80 (signed: < 0x20 covers both) */
+            __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+            unsigned mk = (unsigned)_mm_movemask_epi8(sp);
+            unsigned n = mk ? (unsigned)__builtin_ctz(mk) : 16;
+            if (w) {
+                memmove(w, p, n);
+                w += n;
+            }
+            p += n;
+            if (mk)
+                break;
+        }
+#endif
         while (end - p >= 8) {
             uint64_t v;
             memcpy(&v, p, 8);
@@ -298,6 +328,11 @@ enum { ST_VALUE, ST_AFTER_VALUE };
 
 int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth)
 {
+    return json_parse_stream(d, buf, size, max_depth, NULL, NULL);
+}
+
+int json_parse_stream(jdoc *d, char *buf, size_t size, unsigned max_depth, json_elem_cb cb, void *ctx)
+{
     memset(d, 0, sizeof *d);
     d->buf = buf;
     d->size = size;
@@ -324,6 +359,7 @@ int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth)
     }
     unsigned depth = 0;
     int rc = 0;
+    uint32_t done_tok = 0; /* the value that just completed (for the stream callback) */
     for (;;) {
         /* expecting a value */
         p = skip_ws(p);
@@ -377,6 +413,7 @@ int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth)
                 p++;
                 depth--;
                 d->t[idx].next = d->n;
+                done_tok = idx;
                 goto after_value;
             }
             if (type == J_OBJ)
@@ -398,9 +435,25 @@ int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth)
                 break;
         }
         d->t[idx].next = d->n;
+        done_tok = idx;
     after_value:
         /* after a value: ',' ':' or a closer */
         for (;;) {
+            /* An element of an array that is a member of the root object is
+             * complete: offer it to the stream callback while it is hot. */
+            if (cb && depth == 2 && d->t[stack[1]].type == J_ARR && d->t[stack[0]].type == J_OBJ &&
+                done_tok > stack[1]) {
+                int r = cb(ctx, d, stack[1] - 1, done_tok, d->t[stack[1]].count - 1);
+                if (r < 0) {
+                    rc = -4;
+                    d->err_off = d->t[done_tok].off;
+                    strcpy(d->err, "stopped by the loader");
+                    goto fail;
+                }
+                if (r > 0)
+                    d->n = done_tok; /* consumed: drop its tokens */
+            }
+            done_tok = 0;
             p = skip_ws(p);
             if (depth == 0)
                 goto done;
@@ -416,6 +469,7 @@ int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth)
                 p++;
                 depth--;
                 d->t[top].next = d->n;
+                done_tok = top;
                 continue;
             }
             rc = -1;

@@ -51,11 +51,25 @@ typedef struct jdoc {
  * Parse buf[0..size). buf must have one writable byte past the end
  * (buf[size]); strings are decoded in place, so the text is modified.
  * Returns 0, or -1 with d->err / d->err_off set (-2 when out of memory,
- * -3 when a limit is exceeded). d->t must be released with json_release
+ * -3 when a limit is exceeded, -4 when a stream callback stopped it). d->t must be released with json_release
  * in every case.
  */
 int json_parse(jdoc *d, char *buf, size_t size, unsigned max_depth);
 void json_release(jdoc *d);
+
+/*
+ * Streaming: cb is called for each element of an array that is a member of
+ * the root object (as {"Subnets": [elem, elem, ...]}), as soon as the element
+ * is complete and while its text and tokens are still in cache. `key` is the
+ * token of the member's key, `elem` the element's first token, `index` its
+ * position in the array. cb returns 1 when it consumed the element (its
+ * tokens are then discarded, so the tape never holds more than one element
+ * of such an array), 0 to keep it, -1 to stop parsing (json_parse_stream then
+ * returns -4). After streaming, the arrays whose elements were consumed look
+ * empty on the tape.
+ */
+typedef int (*json_elem_cb)(void *ctx, jdoc *d, uint32_t key, uint32_t elem, uint32_t index);
+int json_parse_stream(jdoc *d, char *buf, size_t size, unsigned max_depth, json_elem_cb cb, void *ctx);
 
 /*
  * 1-based line and column (in bytes) of offset `off` of the text, valid

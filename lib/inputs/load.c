@@ -11,17 +11,19 @@ static const char *type_name(int t)
     return t >= 0 && t <= J_OBJ ? n[t] : "?";
 }
 
-/* Descend from the root to tok, appending one path segment per level. */
-void ld_path(const jdoc *d, uint32_t tok, char *buf, size_t size)
+/* Descend from `from` to tok, appending one path segment per level. */
+void ld_path(const jdoc *d, uint32_t from, const char *prefix, uint32_t tok, char *buf, size_t size)
 {
     size_t n = 0;
-    uint32_t cur = 0;
-    n += (size_t)snprintf(buf, size, "$");
+    uint32_t cur = from;
+    n += (size_t)snprintf(buf, size, "%s", prefix);
     while (cur != tok && n < size) {
         const jtok *c = &d->t[cur];
         uint32_t i = cur + 1, found = 0;
-        for (uint32_t k = 0; k < c->count; k++) {
+        for (uint32_t k = 0; k < c->count && (c->type == J_OBJ || c->type == J_ARR); k++) {
             uint32_t val = c->type == J_OBJ ? i + 1 : i;
+            if (val >= d->n)
+                break;
             if (tok >= i && tok < d->t[val].next) {
                 if (c->type == J_OBJ) {
                     n += (size_t)snprintf(buf + n, size - n, ".%s", json_str(d, i));
@@ -48,7 +50,10 @@ static void fill(ld *L, mlvpc_diag *e, uint32_t tok, mlvpc_severity sev)
     snprintf(e->file, sizeof e->file, "%s", L->path);
     if (tok < L->d->n) {
         json_linecol(L->d, L->d->t[tok].off, &e->line, &e->column);
-        ld_path(L->d, tok, e->path, sizeof e->path);
+        if (L->base_tok && tok >= L->base_tok)
+            ld_path(L->d, L->base_tok, L->base_path, tok, e->path, sizeof e->path);
+        else
+            ld_path(L->d, 0, "$", tok, e->path, sizeof e->path);
     }
 }
 

@@ -22,14 +22,20 @@ typedef struct ld {
     mlvpc_diag *err;
     bool failed;
     mlvpc_status st;
+    /* While streaming, tokens before the current element are gone: paths
+     * of tokens from base_tok on are built from base_path. */
+    uint32_t base_tok;
+    char base_path[96];
+    uint32_t streamed; /* bit i: the i-th EC2 list key was loaded by streaming */
 } ld;
 
 /* Record the first error: located at token tok (its line, column, JSON path). */
 void ld_fail(ld *L, uint32_t tok, mlvpc_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void ld_warn(ld *L, uint32_t tok, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* JSON path ("$.Subnets[2].CidrBlock") of token tok. */
-void ld_path(const jdoc *d, uint32_t tok, char *buf, size_t size);
+/* JSON path ("$.Subnets[2].CidrBlock") of token tok, descending from token
+ * `from` whose own path is `prefix` ("$" for the root, 0). */
+void ld_path(const jdoc *d, uint32_t from, const char *prefix, uint32_t tok, char *buf, size_t size);
 
 /* Member `key` of obj when it has type `type` (null counts as absent), else 0. */
 uint32_t ld_field(ld *L, uint32_t obj, const char *key, int type);
@@ -68,9 +74,12 @@ void ld_arn(ld *L, mv_res *r, const char *arn);
     for (uint32_t k = 0, i = (arr) + 1; (arr) && k < (L)->d->t[(arr)].count;      \
          k++, i = json_next((L)->d, i))
 
-/* Loaders of AWS CLI describe outputs (awscli.c). Return 1 when the document
- * was recognised, 0 when not (skipped), and set L->failed on error. */
+/* Loaders of AWS CLI describe outputs (awscli.c). awscli_load_doc returns 1
+ * when the document was recognised, 0 when not (skipped), and sets L->failed
+ * on error. awscli_stream_elem is the json_parse_stream callback (ctx = L)
+ * that loads elements of EC2 describe lists as they are parsed. */
 int awscli_load_doc(ld *L);
+int awscli_stream_elem(void *ctx, jdoc *d, uint32_t key, uint32_t elem, uint32_t index);
 
 /*
  * Load one JSON document held in memory as if read from `path` (whose

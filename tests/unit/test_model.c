@@ -452,6 +452,45 @@ static void test_failed_file_rolls_back(void **state)
     mlvpc_model_free(m);
 }
 
+static void test_streamed_lists(void **state)
+{
+    (void)state;
+    static const bad_input cases[] = {
+        { "{\"SecurityGroups\": [\"sg-1\"]}", MLVPC_ERR_SCHEMA, 1, "$.SecurityGroups[0]",
+          "expected a security group to be an object" },
+        { "{\"Subnets\": [{\"SubnetId\": \"s-1\", \"VpcId\": \"v\"},\n 5]}", MLVPC_ERR_SCHEMA, 2, "$.Subnets[1]",
+          "expected a subnet to be an object" },
+        { "{\"Subnets\": [{\"SubnetId\": \"s-1\", \"VpcId\": \"v\"},\n{\"SubnetId\": \"s-2\", \"VpcId\": \"v\", \"Tags\": [{\"Key\": 1}]}]}",
+          MLVPC_ERR_SCHEMA, 2, "$.Subnets[1].Tags[0].Key", "expected \"Key\" to be a string" },
+        { "{\"Subnets\": [{\"SubnetId\": \"s-1\", \"VpcId\": \"v\"},\n{\"SubnetId\": \"s-2\", \"VpcId\": \"v\"},\n{]}",
+          MLVPC_ERR_SYNTAX, 3, "", "expected '\"' (object key) or '}'" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mlvpc_model *m = mlvpc_model_new();
+        mlvpc_diag err;
+        mlvpc_status st = load(m, "in.json", cases[i].text, &err);
+        if (st != cases[i].st || err.line != cases[i].line || strcmp(err.path, cases[i].path) != 0 ||
+            !strstr(err.text, cases[i].msg))
+            fail_msg("case %zu: got status %d line %u path \"%s\" text \"%s\"", i, st, err.line, err.path, err.text);
+        /* the elements loaded before the error are rolled back */
+        assert_int_equal(mlvpc_model_resource_count(m), 0);
+        mlvpc_model_free(m);
+    }
+    /* A SageMaker describe output whose "SecurityGroups" (ids) comes first. */
+    mlvpc_model *m = mlvpc_model_new();
+    load_ok(m, "{\"SecurityGroups\": [\"sg-1\"], \"NotebookInstanceName\": \"n\","
+               " \"NotebookInstanceArn\": \"arn:aws:sagemaker:us-east-1:1:notebook-instance/n\"}");
+    assert_int_equal(MV_N(m, MK_NOTEBOOK), 1);
+    assert_int_equal(MV_N(m, MK_SG), 0);
+    /* Two lists in one file, each streamed. */
+    load_ok(m, "{\"Vpcs\": [{\"VpcId\": \"vpc-9\"}], \"Subnets\": [{\"SubnetId\": \"s-9\", \"VpcId\": \"vpc-9\"},"
+               " {\"SubnetId\": \"s-10\", \"VpcId\": \"vpc-9\"}], \"NextToken\": null}");
+    assert_int_equal(MV_N(m, MK_VPC), 1);
+    assert_int_equal(MV_N(m, MK_SUBNET), 2);
+    assert_int_equal(mlvpc_model_skipped_count(m), 0);
+    mlvpc_model_free(m);
+}
+
 static void test_dhcp_repeated_key(void **state)
 {
     (void)state;
@@ -499,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_and_unrecognised),
         cmocka_unit_test(test_layout_account_region),
         cmocka_unit_test(test_failed_file_rolls_back),
+        cmocka_unit_test(test_streamed_lists),
         cmocka_unit_test(test_dhcp_repeated_key),
         cmocka_unit_test(test_service_short_names),
     };
