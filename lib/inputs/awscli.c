@@ -1234,6 +1234,12 @@ int awscli_load_doc(ld *L)
     if (json_type(d, root) != J_OBJ)
         return 0;
     obj_loader fn = sm_loader(L, root);
+    if (fn && L->streamed) {
+        /* e.g. a notebook whose "SecurityGroups" holds objects, not ids */
+        ld_fail(L, root, MLVPC_ERR_SCHEMA,
+                "expected either a SageMaker describe output or EC2 describe-* lists, not both");
+        return 1;
+    }
     if (fn) {
         fn(L, root);
         return 1;

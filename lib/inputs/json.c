@@ -360,6 +360,7 @@ int json_parse_stream(jdoc *d, char *buf, size_t size, unsigned max_depth, json_
     unsigned depth = 0;
     int rc = 0;
     uint32_t done_tok = 0; /* the value that just completed (for the stream callback) */
+    uint32_t stream_arr = 0, stream_dropped = 0; /* the streamed array, elements consumed */
     for (;;) {
         /* expecting a value */
         p = skip_ws(p);
@@ -443,15 +444,24 @@ int json_parse_stream(jdoc *d, char *buf, size_t size, unsigned max_depth, json_
              * complete: offer it to the stream callback while it is hot. */
             if (cb && depth == 2 && d->t[stack[1]].type == J_ARR && d->t[stack[0]].type == J_OBJ &&
                 done_tok > stack[1]) {
-                int r = cb(ctx, d, stack[1] - 1, done_tok, d->t[stack[1]].count - 1);
+                if (stream_arr != stack[1]) {
+                    stream_arr = stack[1];
+                    stream_dropped = 0;
+                }
+                int r = cb(ctx, d, stack[1] - 1, done_tok, d->t[stack[1]].count - 1 + stream_dropped);
                 if (r < 0) {
                     rc = -4;
                     d->err_off = d->t[done_tok].off;
                     strcpy(d->err, "stopped by the loader");
                     goto fail;
                 }
-                if (r > 0)
-                    d->n = done_tok; /* consumed: drop its tokens */
+                if (r > 0) {
+                    /* consumed: drop its tokens; the array counts only what
+                     * stays on the tape, so the tape stays consistent */
+                    d->n = done_tok;
+                    d->t[stack[1]].count--;
+                    stream_dropped++;
+                }
             }
             done_tok = 0;
             p = skip_ws(p);

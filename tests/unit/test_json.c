@@ -183,6 +183,51 @@ static void test_bom_and_whitespace(void **state)
     done(&p);
 }
 
+typedef struct seen {
+    uint32_t index[8];
+    int n;
+} seen;
+
+/* Consume elements of "a" (recording their index), keep those of "b". */
+static int consume_a(void *ctx, jdoc *d, uint32_t key, uint32_t elem, uint32_t index)
+{
+    seen *s = ctx;
+    (void)elem;
+    if (strcmp(json_str(d, key), "a") != 0)
+        return 0;
+    if (s->n < 8)
+        s->index[s->n++] = index;
+    return 1;
+}
+
+static void test_stream_consumes_elements(void **state)
+{
+    (void)state;
+    const char *text = "{\"a\": [1, {\"x\": [2]}, 3], \"b\": [4, 5], \"c\": 6}";
+    size_t n = strlen(text);
+    char *buf = malloc(n + 1);
+    memcpy(buf, text, n);
+    jdoc d;
+    seen s = { .n = 0 };
+    assert_int_equal(json_parse_stream(&d, buf, n, JSON_MAX_DEPTH, consume_a, &s), 0);
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.index[0], 0);
+    assert_int_equal(s.index[1], 1);
+    assert_int_equal(s.index[2], 2);
+    /* "a" looks empty and the tape stays consistent; "b" is intact */
+    uint32_t a = json_get(&d, 0, "a"), b = json_get(&d, 0, "b");
+    assert_int_equal(d.t[a].count, 0);
+    assert_int_equal(d.t[a].next, a + 1);
+    assert_int_equal(d.t[b].count, 2);
+    assert_int_equal(d.t[0].count, 3);
+    assert_int_equal(d.t[0].next, d.n);
+    int64_t v;
+    assert_true(json_int(&d, json_get(&d, 0, "c"), &v));
+    assert_int_equal(v, 6);
+    json_release(&d);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_depth_limit),
         cmocka_unit_test(test_linecol_after_decoding),
         cmocka_unit_test(test_bom_and_whitespace),
+        cmocka_unit_test(test_stream_consumes_elements),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }

@@ -464,6 +464,9 @@ static void test_streamed_lists(void **state)
           MLVPC_ERR_SCHEMA, 2, "$.Subnets[1].Tags[0].Key", "expected \"Key\" to be a string" },
         { "{\"Subnets\": [{\"SubnetId\": \"s-1\", \"VpcId\": \"v\"},\n{\"SubnetId\": \"s-2\", \"VpcId\": \"v\"},\n{]}",
           MLVPC_ERR_SYNTAX, 3, "", "expected '\"' (object key) or '}'" },
+        /* streamed before the ARN key showed it is a notebook (fuzzer finding) */
+        { "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\"}], \"NotebookInstanceArn\": \"arn:aws:sagemaker:us-east-1:1:notebook-instance/n\","
+          " \"NotebookInstanceName\": \"n\"}", MLVPC_ERR_SCHEMA, 1, "$", "not both" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         mlvpc_model *m = mlvpc_model_new();
