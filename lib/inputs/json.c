@@ -13,22 +13,36 @@
         return -1;                                                       \
     } while (0)
 
-static int push(jdoc *d, int type, const char *p, uint32_t *idx)
+static int grow(jdoc *d)
 {
-    if (d->n == d->cap) {
-        if (d->cap > UINT32_MAX / 2)
-            return -3;
-        uint32_t cap = d->cap * 2;
-        jtok *t = realloc(d->t, (size_t)cap * sizeof *t);
-        if (!t)
-            return -2;
-        d->t = t;
-        d->cap = cap;
-    }
+    if (d->cap > UINT32_MAX / 2)
+        return -3;
+    uint32_t cap = d->cap * 2;
+    jtok *t = realloc(d->t, (size_t)cap * sizeof *t);
+    if (!t)
+        return -2;
+    d->t = t;
+    d->cap = cap;
+    return 0;
+}
+
+static inline int push(jdoc *d, int type, const char *p, uint32_t *idx)
+{
+    int rc;
+    if (d->n == d->cap && (rc = grow(d)) != 0)
+        return rc;
     *idx = d->n++;
     d->t[*idx] = (jtok){ .type = (uint32_t)type, .off = (uint32_t)(p - d->buf) };
     return 0;
 }
+
+/* 1 + token type of a value by its first byte; 0 where no value can start. */
+static const unsigned char value_type1[256] = {
+    ['{'] = 1 + J_OBJ, ['['] = 1 + J_ARR, ['"'] = 1 + J_STR, ['t'] = 1 + J_TRUE, ['f'] = 1 + J_FALSE,
+    ['n'] = 1 + J_NULL, ['-'] = 1 + J_NUM, ['0'] = 1 + J_NUM, ['1'] = 1 + J_NUM, ['2'] = 1 + J_NUM,
+    ['3'] = 1 + J_NUM, ['4'] = 1 + J_NUM, ['5'] = 1 + J_NUM, ['6'] = 1 + J_NUM, ['7'] = 1 + J_NUM,
+    ['8'] = 1 + J_NUM, ['9'] = 1 + J_NUM,
+};
 
 /* Index of the first non-zero byte of a non-zero word read with memcpy. */
 static inline unsigned first_byte(uint64_t x)
@@ -371,10 +385,7 @@ int json_parse_stream(jdoc *d, char *buf, size_t size, unsigned max_depth, json_
             break;
         }
         uint32_t idx;
-        char c = *p;
-        int type = c == '{' ? J_OBJ : c == '[' ? J_ARR : c == '"' ? J_STR
-                 : c == 't' ? J_TRUE : c == 'f' ? J_FALSE : c == 'n' ? J_NULL
-                 : c == '-' || (c >= '0' && c <= '9') ? J_NUM : -1;
+        int type = (int)value_type1[(unsigned char)*p] - 1;
         if (type < 0) {
             rc = -1;
             d->err_off = (size_t)(p - buf);
@@ -569,7 +580,7 @@ uint32_t json_get(const jdoc *d, uint32_t obj, const char *key)
     uint32_t k = obj + 1;
     for (uint32_t i = 0; i < o->count; i++) {
         const jtok *kt = &d->t[k];
-        /* The hash lives in the tape, so most keys are rejected without
+        /* The digest lives in the tape, so most keys are rejected without
          * touching the text. */
         if (kt->count == h && kt->len == klen && memcmp(d->buf + kt->off + 1, key, klen) == 0)
             return k + 1;
