@@ -64,38 +64,48 @@ static inline unsigned first_byte(uint64_t x)
 static const char *skip_ws_slow(jdoc *d, const char *p)
 {
     const char *end = d->buf + d->size;
-    for (;; p++) {
-        if (*p == ' ') {
-            /* Pretty-printed input is mostly indentation: 8 spaces at a time. */
-            while (end - p >= 9) {
-                uint64_t v;
-                memcpy(&v, p + 1, 8);
-                uint64_t x = v ^ 0x2020202020202020ull;
-                if (x) {
-                    p += first_byte(x);
+    for (;;) {
+        unsigned char c = (unsigned char)*p;
+        if (c == ' ') {
+            /* Pretty-printed input is mostly indentation: skip runs of spaces
+             * a word at a time. */
+#if defined(__SSE2__)
+            while (end - p >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+                unsigned mk = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))) ^ 0xFFFFu;
+                if (mk) {
+                    p += __builtin_ctz(mk);
                     break;
                 }
-                p += 8;
+                p += 16;
             }
+#endif
+            while (*p == ' ')
+                p++;
             continue;
         }
-        if (*p == '\t' || *p == '\r')
+        if (c == '\t' || c == '\r') {
+            p++;
             continue;
-        if (*p != '\n')
+        }
+        if (c != '\n')
             return p;
         if (d->nnl == d->nlcap) {
             uint32_t cap = d->nlcap ? d->nlcap * 2 : 256;
             uint32_t *nl = cap > d->nlcap ? realloc(d->nl, (size_t)cap * sizeof *nl) : NULL;
             if (!nl) {
                 d->nl_oom = 1;
+                p++;
                 continue;
             }
             d->nl = nl;
             d->nlcap = cap;
         }
         d->nl[d->nnl++] = (uint32_t)(p - d->buf);
+        p++;
     }
 }
+
 /* Most calls find no whitespace at all: decide that without a call. */
 static inline const char *skip_ws_nl(jdoc *d, const char *p)
 {
@@ -191,7 +201,7 @@ static inline uint64_t special_mask(uint64_t v)
  * NUL-terminates; the buffer's byte after the input guarantees room for
  * the terminator even when the closing quote is the last byte.
  */
-static int parse_string(jdoc *d, const char **pp, uint32_t *len)
+static int parse_string_slow(jdoc *d, const char **pp, uint32_t *len)
 {
     const char *p = *pp + 1, *end = d->buf + d->size;
     char *w = NULL; /* write cursor once an escape has been seen */
@@ -294,6 +304,38 @@ static int parse_string(jdoc *d, const char **pp, uint32_t *len)
         }
         w = put_utf8(w, (unsigned long)cp);
     }
+}
+
+
+/*
+ * The common case: no escape and no non-ASCII byte before the closing
+ * quote. Scans 16 bytes at a time; anything else goes to the full parser
+ * from the start of the string.
+ */
+static inline int parse_string(jdoc *d, const char **pp, uint32_t *len)
+{
+#if defined(__SSE2__)
+    const char *p = *pp + 1, *end = d->buf + d->size;
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+        unsigned mk = (unsigned)_mm_movemask_epi8(sp);
+        if (!mk) {
+            p += 16;
+            continue;
+        }
+        p += __builtin_ctz(mk);
+        if (*p != '"')
+            break;
+        *(char *)p = '\0';
+        *len = (uint32_t)(p - (*pp + 1));
+        *pp = p + 1;
+        return 0;
+    }
+#endif
+    return parse_string_slow(d, pp, len);
 }
 
 static int parse_number(jdoc *d, const char **pp)
