@@ -12,7 +12,7 @@ CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS  :=
 
-LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/outputs/*.c))
+LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/analyses/*.c lib/outputs/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
