@@ -1,0 +1,121 @@
+#!/bin/sh
+# bench/run.sh BUILD — the `make bench` report (see bench/README.md).
+#
+# Generates AWS CLI snapshots of about 1k, 10k and 100k resources with
+# BUILD/bench/gen_snapshot into a temporary directory under /tmp (removed at
+# the end), loads each 7 times with BUILD/bench/load_bench (a fresh child
+# process per run), prints a table of medians and peak RSS, the goal line, and
+# the JSON parser's throughput on the largest NetworkInterfaces.json.
+#
+# It is a report: a missed goal prints FAIL but the exit status stays 0.
+# Environment: BENCH_SIZES (default "1000 10000 100000"), BENCH_RUNS (7).
+
+set -u
+
+BUILD=${1:-build}
+GEN=$BUILD/bench/gen_snapshot
+LOAD=$BUILD/bench/load_bench
+SIZES=${BENCH_SIZES:-1000 10000 100000}
+RUNS=${BENCH_RUNS:-7}
+GOAL_N=100000
+GOAL_MS=500
+GOAL_MIB=1024
+
+for b in "$GEN" "$LOAD"; do
+    if [ ! -x "$b" ]; then
+        echo "bench: $b is missing (run: make bench)" >&2
+        exit 2
+    fi
+done
+
+tmp=$(mktemp -d /tmp/mlvpc-bench.XXXXXX) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# One core, so that the figures do not depend on the machine's core count.
+PIN=
+if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
+    PIN="taskset -c 0"
+fi
+
+# field KEY FILE: value of KEY=... on the RESULT line of FILE
+field() {
+    sed -n "s/^RESULT.* $1=\([^ ]*\).*/\1/p" "$2"
+}
+
+cpu=$(sed -n 's/^model name[	 ]*: *//p' /proc/cpuinfo 2>/dev/null | head -n 1)
+echo "mlvpc load benchmark: $RUNS runs per size, ${PIN:-not pinned (no taskset)}"
+echo "cpu: ${cpu:-unknown}"
+echo
+
+printf '%10s %6s %9s %10s %10s %10s %10s\n' \
+    resources files "input MB" "load ms" "finish ms" "total ms" "peak MiB"
+printf '%10s %6s %9s %10s %10s %10s %10s\n' \
+    "" "" "" median median median RSS
+
+goal_ms=''
+goal_mib=''
+goal_n=''
+for n in $SIZES; do
+    dir=$tmp/s$n
+    if ! "$GEN" "$n" "$dir" >"$tmp/gen$n.txt" 2>&1; then
+        printf '%10s  gen_snapshot failed:\n' "$n"
+        sed 's/^/    /' "$tmp/gen$n.txt"
+        continue
+    fi
+    $PIN "$LOAD" "$dir" "$RUNS" >"$tmp/load$n.txt" 2>&1
+    if [ "$(field status "$tmp/load$n.txt")" != ok ]; then
+        printf '%10s  load failed:\n' "~$n"
+        sed 's/^/    /' "$tmp/load$n.txt"
+        [ "$n" -eq "$GOAL_N" ] && goal_n=error
+        continue
+    fi
+    res=$(field resources "$tmp/load$n.txt")
+    files=$(field files "$tmp/load$n.txt")
+    bytes=$(field bytes "$tmp/load$n.txt")
+    lms=$(field load_ms "$tmp/load$n.txt")
+    fms=$(field finish_ms "$tmp/load$n.txt")
+    tms=$(field total_ms "$tmp/load$n.txt")
+    rss=$(field rss_mib "$tmp/load$n.txt")
+    warn=$(field warnings "$tmp/load$n.txt")
+    mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
+    printf '%10s %6s %9s %10s %10s %10s %10s' "$res" "$files" "$mb" "$lms" "$fms" "$tms" "$rss"
+    [ "${warn:-0}" != 0 ] && printf '   (%s warnings)' "$warn"
+    printf '\n'
+    if [ "$n" -eq "$GOAL_N" ]; then
+        goal_n=$res goal_ms=$tms goal_mib=$rss
+    fi
+done
+
+echo
+if [ -n "$goal_ms" ]; then
+    verdict=$(awk -v t="$goal_ms" -v m="$goal_mib" -v gt="$GOAL_MS" -v gm="$GOAL_MIB" \
+        'BEGIN { print (t + 0 < gt && m + 0 < gm) ? "PASS" : "FAIL" }')
+    echo "goal: 100k resources < $GOAL_MS ms on one core and < 1 GiB peak: $verdict" \
+        "($goal_n resources: $goal_ms ms median load+finish, $goal_mib MiB peak RSS)"
+elif [ "$goal_n" = error ]; then
+    echo "goal: 100k resources < $GOAL_MS ms on one core and < 1 GiB peak: FAIL (the load failed)"
+else
+    echo "goal: 100k resources < $GOAL_MS ms on one core and < 1 GiB peak: not measured (BENCH_SIZES)"
+fi
+
+# JSON reader alone, on the largest NetworkInterfaces.json generated.
+big=
+for n in $SIZES; do
+    f=$tmp/s$n/aws_configs/us-east-1/NetworkInterfaces.json
+    [ -f "$f" ] && big=$f
+done
+if [ -n "$big" ]; then
+    if $PIN "$LOAD" --json-only "$big" "$RUNS" >"$tmp/json.txt" 2>&1 &&
+        [ "$(field status "$tmp/json.txt")" = ok ]; then
+        jb=$(field bytes "$tmp/json.txt")
+        echo "json_parse: $(field mb_s "$tmp/json.txt") MB/s median over $RUNS runs" \
+            "($(field parse_ms "$tmp/json.txt") ms for NetworkInterfaces.json of" \
+            "$(awk -v b="$jb" 'BEGIN { printf "%.1f", b / 1e6 }') MB," \
+            "$(field tokens "$tmp/json.txt") tokens)"
+    else
+        echo "json_parse: failed:"
+        sed 's/^/    /' "$tmp/json.txt"
+    fi
+fi
+exit 0
