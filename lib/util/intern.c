@@ -3,15 +3,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* FNV-1a: identifiers are short, so a simple byte hash is fast enough. */
+/* Ids are short ASCII: hash 8 bytes per step (multiply and fold). */
 static uint32_t hash_bytes(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 32;
+        s += 8;
+        len -= 8;
     }
-    return h;
+    uint64_t w = 0;
+    memcpy(&w, s, len);
+    h = (h ^ w) * 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 29;
+    return (uint32_t)h;
 }
 
 int intern_init(intern *t, arena *ar)
@@ -39,13 +47,17 @@ void intern_release(intern *t)
     t->n = t->cap = t->nslots = 0;
 }
 
+/* A slot holds the symbol number in its low half and the hash in its high
+ * half, so that a probe reads the symbol table only on a hash match. */
+#define SLOT(id, h) ((uint64_t)(h) << 32 | (id))
+
 static uint32_t probe(const intern *t, const char *s, size_t len, uint32_t h, uint32_t *slot)
 {
     uint32_t mask = t->nslots - 1;
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
-        uint32_t id = t->slots[i];
-        if (id == 0 || (t->syms[id].hash == h && t->syms[id].len == len &&
-                        memcmp(t->syms[id].s, s, len) == 0)) {
+        uint64_t v = t->slots[i];
+        uint32_t id = (uint32_t)v;
+        if (id == 0 || ((uint32_t)(v >> 32) == h && t->syms[id].len == len && memcmp(t->syms[id].s, s, len) == 0)) {
             *slot = i;
             return id;
         }
@@ -57,14 +69,14 @@ static int grow_slots(intern *t)
     if (t->nslots > UINT32_MAX / 4)
         return -1;
     uint32_t n = t->nslots * 2, mask = n - 1;
-    uint32_t *slots = calloc(n, sizeof *slots);
+    uint64_t *slots = calloc(n, sizeof *slots);
     if (!slots)
         return -1;
     for (uint32_t id = 1; id < t->n; id++) {
         uint32_t i = t->syms[id].hash & mask;
         while (slots[i])
             i = (i + 1) & mask;
-        slots[i] = id;
+        slots[i] = SLOT(id, t->syms[id].hash);
     }
     free(t->slots);
     t->slots = slots;
@@ -100,7 +112,7 @@ uint32_t intern_get(intern *t, const char *s, size_t len)
         return 0;
     id = t->n++;
     t->syms[id] = (intern_sym){ .s = copy, .len = (uint32_t)len, .hash = h };
-    t->slots[slot] = id;
+    t->slots[slot] = SLOT(id, h);
     /* Keep the load factor under 1/2 so probes stay short. */
     if ((uint64_t)t->n * 2 > t->nslots && grow_slots(t) != 0)
         return 0;

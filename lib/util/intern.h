@@ -27,7 +27,7 @@ typedef struct intern_sym {
 
 typedef struct intern {
     arena *ar;
-    uint32_t *slots; /* open addressing, 0 = empty, else symbol number */
+    uint64_t *slots; /* open addressing: 0 = empty, else hash << 32 | symbol */
     uint32_t nslots; /* power of two */
     intern_sym *syms;       /* syms[0] is the reserved "none" */
     uint32_t n, cap;
