@@ -1290,7 +1290,8 @@ int awscli_stream_elem(void *ctx, jdoc *d, uint32_t key, uint32_t elem, uint32_t
             L->streamed |= 1u << i;
         }
         L->base_tok = elem;
-        snprintf(L->base_path, sizeof L->base_path, "$.%s[%u]", k, index);
+        L->base_key = key;
+        L->base_index = index;
         if (want_obj(L, elem, ec2_lists[i].what))
             ec2_lists[i].fn(L, elem);
         L->base_tok = 0;

@@ -50,8 +50,11 @@ static void fill(ld *L, mlvpc_diag *e, uint32_t tok, mlvpc_severity sev)
     snprintf(e->file, sizeof e->file, "%s", L->path);
     if (tok < L->d->n) {
         json_linecol(L->d, L->d->t[tok].off, &e->line, &e->column);
-        if (L->base_tok && tok >= L->base_tok)
-            ld_path(L->d, L->base_tok, L->base_path, tok, e->path, sizeof e->path);
+        if (L->base_tok && tok >= L->base_tok) {
+            char base[160];
+            snprintf(base, sizeof base, "$.%s[%u]", json_str(L->d, L->base_key), L->base_index);
+            ld_path(L->d, L->base_tok, base, tok, e->path, sizeof e->path);
+        }
         else
             ld_path(L->d, 0, "$", tok, e->path, sizeof e->path);
     }

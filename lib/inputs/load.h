@@ -23,9 +23,8 @@ typedef struct ld {
     bool failed;
     mlvpc_status st;
     /* While streaming, tokens before the current element are gone: paths
-     * of tokens from base_tok on are built from base_path. */
-    uint32_t base_tok;
-    char base_path[96];
+     * of tokens from base_tok on start at "$.<base_key>[base_index]". */
+    uint32_t base_tok, base_key, base_index;
     uint32_t streamed; /* bit i: the i-th EC2 list key was loaded by streaming */
 } ld;
 
