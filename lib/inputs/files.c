@@ -322,6 +322,29 @@ static mlvpc_status load_dir(walk *w, const char *dir, int depth)
     return st;
 }
 
+/* Size of the largest *.json file under dir (best effort: errors are left
+ * for the real walk to report). */
+static void largest_json(const char *dir, int depth, size_t *largest)
+{
+    DIR *d = depth <= LOAD_MAX_DEPTH ? opendir(dir) : NULL;
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char full[4096];
+        int n = snprintf(full, sizeof full, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        if (n < 0 || (size_t)n >= sizeof full || stat(full, &sb) != 0)
+            continue;
+        if (S_ISDIR(sb.st_mode))
+            largest_json(full, depth + 1, largest);
+        else if (S_ISREG(sb.st_mode) && ends_with(e->d_name, ".json") && (size_t)sb.st_size > *largest)
+            *largest = (size_t)sb.st_size;
+    }
+    closedir(d);
+}
+
 mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path, const mlvpc_load_opts *opts, mlvpc_diag *err)
 {
     if (!m || !path || m->finished) {
@@ -335,6 +358,13 @@ mlvpc_status mlvpc_model_load(mlvpc_model *m, const char *path, const mlvpc_load
         return MLVPC_ERR_IO;
     }
     walk w = { .m = m, .opts = opts, .err = err };
+    /* Size the read buffer for the largest file once, so that its pages are
+     * faulted in and zeroed once rather than at every growth step. */
+    size_t largest = 0;
+    if (S_ISDIR(sb.st_mode))
+        largest_json(path, 0, &largest);
+    if (largest && largest <= LOAD_MAX_FILE)
+        (void)readbuf_reserve(&w.buf, largest + 1); /* on failure, each file tries again */
     mlvpc_status st = S_ISDIR(sb.st_mode) ? load_dir(&w, path, 0) : load_file(&w, path);
     readbuf_release(&w.buf);
     return st;
