@@ -6,7 +6,8 @@
  *  - every token's `next` is > its index and <= d.n, the root's is d.n;
  *  - a container's children are exactly `count` siblings (keys and values
  *    alternate in objects, keys are strings) ending at its `next`;
- *    scalars have count 0 and next = index + 1;
+ *    scalars have count 0 and next = index + 1, except object keys, whose
+ *    count is json_keyhash() of their text;
  *  - tokens are in document order and start with the right character;
  *  - a string token's text is NUL-terminated at `len` inside the buffer;
  *  - json_linecol() of every token's offset gives line >= 1, col >= 1, and
@@ -17,7 +18,12 @@
  * depth rules) decides validity and decodes strings; the reader must agree
  * on acceptance, on the error class, and token by token on type, offset,
  * count and decoded string bytes.
- * On failure: err_off <= size, the message is set, and json_linecol() works.
+ * On failure: err_off <= size, the message is set, and json_linecol() works
+ * (and gives the exact line and column when the line index is complete).
+ * Then the same text goes through json_parse_stream() with a callback that
+ * checks each element it is handed and keeps, consumes or stops according to
+ * a hash of the input: the verdict must match json_parse(), and the tape left
+ * behind must pass the same checks (consumed elements gone, counts adjusted).
  * Any violation calls abort().
  */
 #include <stdint.h>
@@ -345,8 +351,9 @@ static void check_linecol(const walk *w, uint32_t off)
     CHECK(col == off - w->ls_at[off] + 1);
 }
 
-/* Check the subtree at i; its `next` must be <= limit. Returns its `next`. */
-static uint32_t check_tree(const walk *w, uint32_t i, uint32_t limit, unsigned depth)
+/* Check the subtree at i; its `next` must be <= limit. Returns its `next`.
+ * is_key: i is an object key, whose `count` holds json_keyhash() of its text. */
+static uint32_t check_tree(const walk *w, uint32_t i, uint32_t limit, unsigned depth, int is_key)
 {
     const jdoc *d = w->d;
     CHECK(i < d->n);
@@ -375,7 +382,8 @@ static uint32_t check_tree(const walk *w, uint32_t i, uint32_t limit, unsigned d
     }
     case J_STR:
         CHECK(c0 == '"');
-        CHECK(t->count == 0 && t->next == i + 1);
+        CHECK(t->next == i + 1);
+        CHECK(t->count == (is_key ? (json_keyhash(json_str(d, i), t->len) & JSON_MAX_CHILDREN) : 0));
         CHECK((size_t)t->off + 1 + t->len <= w->size);
         CHECK(d->buf[t->off + 1 + t->len] == '\0');
         break;
@@ -387,7 +395,7 @@ static uint32_t check_tree(const walk *w, uint32_t i, uint32_t limit, unsigned d
             CHECK(c < t->next);
             if (t->type == J_OBJ) {
                 CHECK(d->t[c].type == J_STR); /* object keys are strings */
-                check_tree(w, c, t->next, depth + 1);
+                check_tree(w, c, t->next, depth + 1, 1);
                 const char *key = json_str(d, c);
                 if (strlen(key) == d->t[c].len) {
                     uint32_t v = json_get(d, i, key);
@@ -398,7 +406,7 @@ static uint32_t check_tree(const walk *w, uint32_t i, uint32_t limit, unsigned d
                 }
                 c++;
             }
-            c = check_tree(w, c, t->next, depth + 1);
+            c = check_tree(w, c, t->next, depth + 1, 0);
         }
         CHECK(c == t->next); /* exactly `count` children */
         if (t->type == J_OBJ)
@@ -410,6 +418,157 @@ static uint32_t check_tree(const walk *w, uint32_t i, uint32_t limit, unsigned d
     }
     check_linecol(w, t->off);
     return t->next;
+}
+
+/* ------------------------------------------------------------ comparison with the reference */
+
+/* Index of the reference token at offset off (offsets strictly increase), or -1. */
+static long ref_at(const ref *r, uint32_t off)
+{
+    size_t lo = 0, hi = r->nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->t[mid].off < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nt && r->t[lo].off == off ? (long)lo : -1;
+}
+
+/* Token i of the reader equals its reference token; containers' counts only
+ * when `counts` (streamed arrays legitimately hold fewer children). */
+static void same_token(const jdoc *d, uint32_t i, const ref *r, int counts)
+{
+    const jtok *t = &d->t[i];
+    long q = ref_at(r, t->off);
+    CHECK(q >= 0);
+    const rtok *u = &r->t[q];
+    CHECK((int)t->type == u->type);
+    if ((t->type == J_ARR || t->type == J_OBJ) && counts)
+        CHECK(t->count == u->count);
+    if (t->type == J_NUM)
+        CHECK(t->len == u->len);
+    if (t->type == J_STR) {
+        CHECK(t->len == u->str_len);
+        CHECK(u->str_len == 0 || memcmp(json_str(d, i), r->strs + u->str_off, u->str_len) == 0);
+    }
+}
+
+static walk make_walk(const jdoc *d, const uint8_t *data, size_t size)
+{
+    walk w = { .d = d, .orig = data, .size = size };
+    w.line_at = malloc((size + 1) * sizeof *w.line_at);
+    w.ls_at = malloc((size + 1) * sizeof *w.ls_at);
+    CHECK(w.line_at && w.ls_at);
+    w.line_at[0] = 1;
+    w.ls_at[0] = 0;
+    for (size_t i = 0; i < size; i++) {
+        w.line_at[i + 1] = w.line_at[i] + (data[i] == '\n');
+        w.ls_at[i + 1] = data[i] == '\n' ? (uint32_t)(i + 1) : w.ls_at[i];
+    }
+    return w;
+}
+
+static void free_walk(walk *w)
+{
+    free(w->line_at);
+    free(w->ls_at);
+}
+
+/* ------------------------------------------------------------ streaming */
+
+/*
+ * json_parse_stream() callback. Checks the element it is handed (complete,
+ * well formed, equal to the reference, a member array of the root object,
+ * index = elements before it), then keeps it, consumes it or stops the parse
+ * according to `policy` (derived from the input).
+ */
+typedef struct sctx {
+    const walk *w;
+    const ref *r;
+    unsigned policy;
+    uint32_t calls;
+    uint32_t last_key, next_index; /* index expected for the current array */
+    uint32_t dropped;              /* elements of the current array consumed */
+    int stopped;
+} sctx;
+
+static int stream_cb(void *ctx, jdoc *d, uint32_t key, uint32_t elem, uint32_t index)
+{
+    sctx *c = ctx;
+    walk w = *c->w;
+    w.d = d;
+    CHECK(d->n >= 3 && d->t[0].type == J_OBJ);
+    CHECK(key >= 1 && key + 1 < elem && elem < d->n);
+    CHECK(d->t[key].type == J_STR && d->t[key + 1].type == J_ARR);
+    /* the array is still open: its `next` is not known yet */
+    if (key != c->last_key) {
+        c->last_key = key;
+        c->next_index = c->dropped = 0;
+    }
+    CHECK(index == c->next_index);
+    c->next_index++;
+    /* the array counts the elements on the tape: consumed ones are gone */
+    CHECK(d->t[key + 1].count + c->dropped == index + 1);
+    /* the element is complete: its subtree ends at the tape's end */
+    CHECK(check_tree(&w, elem, d->n, 2, 0) == d->n);
+    for (uint32_t i = elem; i < d->n; i++)
+        same_token(d, i, c->r, 1);
+    same_token(d, key, c->r, 1);
+    c->calls++;
+    unsigned p = c->policy;
+    int r;
+    switch (p % 4) {
+    case 0: r = 1; break;                                    /* consume everything */
+    case 1: r = 0; break;                                    /* keep everything */
+    case 2: r = (index + (p >> 2)) % 2 ? 1 : 0; break;       /* mixed */
+    default: r = c->calls > (p >> 2) % 8 ? -1 : 1; break;    /* stop after a few */
+    }
+    if (r < 0)
+        c->stopped = 1;
+    if (r > 0)
+        c->dropped++;
+    return r;
+}
+
+/*
+ * Parse again with json_parse_stream: the verdict must be json_parse's
+ * (unless the callback stopped it), and the tape left behind must satisfy
+ * the same structural invariants; its tokens are the reference's minus the
+ * consumed elements (the header: "after streaming, the arrays whose elements
+ * were consumed look empty on the tape").
+ */
+static void check_stream(const uint8_t *data, size_t size, const ref *r, int rc_plain, size_t err_off_plain)
+{
+    char *buf = malloc(size + 1);
+    CHECK(buf != NULL);
+    if (size)
+        memcpy(buf, data, size);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 16777619u;
+    jdoc d;
+    walk w = make_walk(&d, data, size);
+    sctx c = { .w = &w, .r = r, .policy = h >> 8, .last_key = 0 };
+    int rc = json_parse_stream(&d, buf, size, JSON_MAX_DEPTH, stream_cb, &c);
+    if (c.stopped) {
+        CHECK(rc == -4);
+        CHECK(d.err_off <= size && d.err[0] != '\0');
+    } else {
+        CHECK(rc == rc_plain);
+        if (rc == -1 || rc == -3)
+            CHECK(d.err_off == err_off_plain);
+    }
+    if (rc == 0) {
+        CHECK(d.n >= 1 && d.n <= d.cap && d.t[0].next == d.n);
+        CHECK(check_tree(&w, 0, d.n, 0, 0) == d.n);
+        for (uint32_t i = 0; i < d.n; i++)
+            same_token(&d, i, r, 0);
+    }
+    free_walk(&w);
+    json_release(&d);
+    free(buf);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -434,34 +593,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc == 0) {
         CHECK(want == 0);
         CHECK(d.n >= 1 && d.n <= d.cap && d.t[0].next == d.n);
-        walk w = { .d = &d, .orig = data, .size = size };
-        w.line_at = malloc((size + 1) * sizeof *w.line_at);
-        w.ls_at = malloc((size + 1) * sizeof *w.ls_at);
-        CHECK(w.line_at && w.ls_at);
-        w.line_at[0] = 1;
-        w.ls_at[0] = 0;
-        for (size_t i = 0; i < size; i++) {
-            w.line_at[i + 1] = w.line_at[i] + (data[i] == '\n');
-            w.ls_at[i + 1] = data[i] == '\n' ? (uint32_t)(i + 1) : w.ls_at[i];
-        }
-        CHECK(check_tree(&w, 0, d.n, 0) == d.n);
-        free(w.line_at);
-        free(w.ls_at);
+        walk w = make_walk(&d, data, size);
+        CHECK(check_tree(&w, 0, d.n, 0, 0) == d.n);
+        free_walk(&w);
         /* Token by token against the reference. */
         CHECK(r.nt == d.n);
         for (uint32_t i = 0; i < d.n; i++) {
-            const jtok *t = &d.t[i];
-            const rtok *q = &r.t[i];
-            CHECK((int)t->type == q->type);
-            CHECK(t->off == q->off);
-            if (t->type == J_ARR || t->type == J_OBJ)
-                CHECK(t->count == q->count);
-            if (t->type == J_NUM)
-                CHECK(t->len == q->len);
-            if (t->type == J_STR) {
-                CHECK(t->len == q->str_len);
-                CHECK(memcmp(json_str(&d, i), r.strs + q->str_off, q->str_len) == 0);
-            }
+            CHECK(d.t[i].off == r.t[i].off);
+            same_token(&d, i, &r, 1);
         }
     } else {
         if (rc != -2)
@@ -487,9 +626,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             CHECK(line == want_line && col == d.err_off - ls + 1);
         }
     }
+    int rc_plain = rc;
+    size_t err_off_plain = d.err_off;
     json_release(&d);
+    free(buf);
+    /* The same text through the streaming parser (only a text whose root is
+     * an object can have elements to stream; others still must agree). */
+    if (rc_plain != -2)
+        check_stream(data, size, &r, rc_plain, err_off_plain);
     free(r.t);
     free(r.strs);
-    free(buf);
     return 0;
 }
