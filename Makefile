@@ -75,7 +75,8 @@ CHECK_SUITES := unit golden collect-test install-test asan fuzz-run
 
 # make stops at the first failing suite, so reaching the end means all passed.
 check: $(CHECK_SUITES)
-	@echo "check: $(words $(CHECK_SUITES)) passed, 0 failed (suites: $(CHECK_SUITES))"
+	@echo "suites run: $(CHECK_SUITES)"
+	@echo "check: $(words $(CHECK_SUITES)) passed, 0 failed"
 
 # ---------------------------------------------------------------- fuzzing
 FUZZ_CC     ?= clang
