@@ -35,5 +35,6 @@ mlvpc_model *cli_load(const cli_inputs *in);
 int cli_format(const char *s);
 
 int cmd_show(int argc, char **argv);
+int cmd_reach(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@ static const struct {
     const char *summary;
 } commands[] = {
     { "show", cmd_show, "print the resolved network model" },
+    { "reach", cmd_reach, "decide whether a source reaches a destination, hop by hop" },
 };
 
 static void usage(FILE *f)

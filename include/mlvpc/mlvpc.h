@@ -126,7 +126,8 @@ MLVPC_API size_t mlvpc_model_resource_count(const mlvpc_model *m);
 
 typedef enum mlvpc_format {
     MLVPC_FORMAT_TEXT = 0,
-    MLVPC_FORMAT_JSON = 1
+    MLVPC_FORMAT_JSON = 1,
+    MLVPC_FORMAT_JSON_LINE = 2 /* compact JSON on one line (batch answers) */
 } mlvpc_format;
 
 /*
@@ -135,6 +136,43 @@ typedef enum mlvpc_format {
  */
 MLVPC_API mlvpc_status mlvpc_show_write(const mlvpc_model *m, mlvpc_format fmt, FILE *out,
                               mlvpc_diag *err);
+
+/* ------------------------------------------------------------------ reach */
+
+/* Answers of `mlvpc reach`; values are stable. */
+typedef enum mlvpc_verdict {
+    MLVPC_REACHABLE = 0,
+    MLVPC_UNREACHABLE = 1,
+    MLVPC_INDETERMINATE = 2
+} mlvpc_verdict;
+
+/* A reachability engine over a finished model (indexes built once, shared
+ * by the queries of a batch). The model must outlive it. NULL when out of
+ * memory or the model is not finished. */
+typedef struct mlvpc_reach mlvpc_reach;
+MLVPC_API mlvpc_reach *mlvpc_reach_new(const mlvpc_model *m);
+MLVPC_API void mlvpc_reach_free(mlvpc_reach *r);
+
+/*
+ * One question: can `from` open a connection to `to`? REFs are described
+ * in mlvpc(1) (ENI, instance, notebook:NAME, ..., IP address, internet,
+ * service:NAME). proto: "tcp" (default when NULL), "udp", "icmp", "icmpv6",
+ * "all" or a protocol number; ports: "N" or "N-M" (default "443"; TCP and
+ * UDP only).
+ */
+typedef struct mlvpc_reach_query {
+    const char *from, *to, *proto, *ports;
+} mlvpc_reach_query;
+
+/*
+ * Answer q and write the answer to out: MLVPC_FORMAT_TEXT (a hop list),
+ * MLVPC_FORMAT_JSON (docs/reach-json.md) or MLVPC_FORMAT_JSON_LINE (the same
+ * object on one line, for batches). *answer receives the verdict. Returns
+ * MLVPC_ERR_USAGE with err filled when the query is malformed or a REF
+ * names nothing in the model, MLVPC_ERR_IO when writing fails.
+ */
+MLVPC_API mlvpc_status mlvpc_reach_run(mlvpc_reach *r, const mlvpc_reach_query *q, mlvpc_format fmt, FILE *out,
+                                       mlvpc_verdict *answer, mlvpc_diag *err);
 
 #ifdef __cplusplus
 }

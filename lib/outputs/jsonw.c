@@ -19,9 +19,12 @@ static void pre(jw *w)
         return;
     }
     if (w->depth > 0) {
-        put(w, w->has_items[w->depth - 1] ? ",\n" : "\n");
+        if (w->compact)
+            put(w, w->has_items[w->depth - 1] ? "," : "");
+        else
+            put(w, w->has_items[w->depth - 1] ? ",\n" : "\n");
         w->has_items[w->depth - 1] = true;
-        for (int i = 0; i < w->depth; i++)
+        for (int i = 0; !w->compact && i < w->depth; i++)
             put(w, "  ");
     }
 }
@@ -38,7 +41,7 @@ static void open_level(jw *w, const char *c)
 static void close_level(jw *w, const char *c)
 {
     w->depth--;
-    if (w->depth < JW_MAX_DEPTH && w->has_items[w->depth]) {
+    if (!w->compact && w->depth < JW_MAX_DEPTH && w->has_items[w->depth]) {
         put(w, "\n");
         for (int i = 0; i < w->depth; i++)
             put(w, "  ");
@@ -85,7 +88,7 @@ void jw_key(jw *w, const char *key)
 {
     pre(w);
     quoted(w, key);
-    put(w, ": ");
+    put(w, w->compact ? ":" : ": ");
     w->after_key = true;
 }
 

@@ -18,6 +18,7 @@ typedef struct jw {
     bool has_items[JW_MAX_DEPTH];
     bool after_key;
     bool failed;
+    bool compact; /* one line, no indentation */
 } jw;
 
 void jw_init(jw *w, FILE *f);

@@ -1,0 +1,1277 @@
+/*
+ * Single-query reachability (see reach.h). Semantics and sources:
+ * ../shared/spec/reachability.md part A; section numbers below refer to it.
+ */
+#include "reach.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ engine */
+
+typedef struct ipent {
+    uint8_t af;
+    u128 ip;
+    uint32_t eni;
+} ipent;
+
+struct reach_engine {
+    const mlvpc_model *m;
+    ipent *ips; /* every private address of every ENI, sorted */
+    uint32_t nips;
+};
+
+static int ipent_cmp(const void *a, const void *b)
+{
+    const ipent *x = a, *y = b;
+    if (x->af != y->af)
+        return x->af < y->af ? -1 : 1;
+    return x->ip < y->ip ? -1 : x->ip > y->ip ? 1 : 0;
+}
+
+reach_engine *reach_engine_new(const mlvpc_model *m)
+{
+    reach_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->m = m;
+    size_t n = 0;
+    for (uint32_t i = 0; i < MV_N(m, MK_ENI); i++) {
+        const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, i);
+        n += x->nprivate + x->nipv6;
+    }
+    e->ips = malloc((n + 1) * sizeof *e->ips);
+    if (!e->ips) {
+        free(e);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < MV_N(m, MK_ENI); i++) {
+        const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, i);
+        for (uint32_t k = 0; k < x->nprivate; k++)
+            e->ips[e->nips++] = (ipent){ x->private_ips[k].af, ip_to_u128(&x->private_ips[k]), i };
+        for (uint32_t k = 0; k < x->nipv6; k++)
+            e->ips[e->nips++] = (ipent){ IP_V6, ip_to_u128(&x->ipv6[k]), i };
+    }
+    qsort(e->ips, e->nips, sizeof *e->ips, ipent_cmp);
+    return e;
+}
+
+void reach_engine_free(reach_engine *e)
+{
+    if (!e)
+        return;
+    free(e->ips);
+    free(e);
+}
+
+static uint32_t eni_vpc(const mlvpc_model *m, uint32_t eni)
+{
+    const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, eni);
+    return x->vpc.idx != MV_NONE ? x->vpc.idx
+         : x->subnet.idx != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, x->subnet.idx)->vpc.idx : MV_NONE;
+}
+
+/* The ENI with private address a in VPC vpc (MV_NONE: in any VPC; VPCs
+ * may overlap, so an address alone does not name an ENI). */
+static uint32_t eni_by_ip(const reach_engine *e, const ip_addr *a, uint32_t vpc)
+{
+    ipent key = { a->af, ip_to_u128(a), 0 };
+    const ipent *hit = bsearch(&key, e->ips, e->nips, sizeof *e->ips, ipent_cmp);
+    if (!hit)
+        return MV_NONE;
+    while (hit > e->ips && ipent_cmp(hit - 1, &key) == 0)
+        hit--;
+    for (; hit < e->ips + e->nips && ipent_cmp(hit, &key) == 0; hit++)
+        if (vpc == MV_NONE || eni_vpc(e->m, hit->eni) == vpc)
+            return hit->eni;
+    return MV_NONE;
+}
+
+const char *reach_verdict_name(reach_verdict v)
+{
+    return v == RV_REACHABLE ? "reachable" : v == RV_UNREACHABLE ? "unreachable" : "indeterminate";
+}
+
+/* ------------------------------------------------------------------ places */
+
+/* One end of a flow inside the model. */
+typedef struct place {
+    uint32_t eni;    /* MV_NONE for a SageMaker placement (ENIs made at run time) */
+    uint32_t subnet; /* MV_NONE when unknown */
+    uint32_t vpc;
+    const mv_ref *sgs;
+    uint32_t nsgs;
+    ip_addr ip;      /* af 0: any address of the subnet */
+    mv_tri has_public;
+    ip_addr public_ip;
+    bool sagemaker_network; /* traffic leaves through SageMaker's own VPC (A.7) */
+    char label[128];
+} place;
+
+typedef enum dkind { DK_ADDR = 0, DK_INTERNET, DK_SERVICE_PUBLIC } dkind;
+
+typedef struct dest {
+    dkind kind;
+    ip_addr ip;
+    uint32_t eni; /* the ENI that owns ip, or MV_NONE */
+    char desc[160];
+} dest;
+
+/* Client ephemeral ports for the return path (A.2 table). */
+enum { EPH_LINUX_LO = 32768, EPH_LINUX_HI = 61000, EPH_NAT_LO = 1024, EPH_NAT_HI = 65535 };
+
+typedef struct tctx {
+    reach_engine *e;
+    const mlvpc_model *m;
+    const reach_query *q;
+    reach_trace *t;
+    pieces pc;
+    bool stopped; /* the path cannot be followed further */
+    bool oom;
+} tctx;
+
+static const char *S(const mlvpc_model *m, uint32_t sym) { return sym ? model_str(m, sym) : "?"; }
+
+static void hop(tctx *c, bool ret, const char *component, const char *kind, const char *action, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static void hop(tctx *c, bool ret, const char *component, const char *kind, const char *action, const char *fmt, ...)
+{
+    reach_trace *t = c->t;
+    if (t->nhops == REACH_MAX_HOPS)
+        return;
+    reach_hop *h = &t->hops[t->nhops++];
+    h->ret = ret;
+    snprintf(h->component, sizeof h->component, "%s", component);
+    h->kind = kind;
+    h->action = action;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->detail, sizeof h->detail, fmt, ap);
+    va_end(ap);
+}
+
+static void block(tctx *c, bool ret, const char *component, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void block(tctx *c, bool ret, const char *component, const char *code, const char *fmt, ...)
+{
+    reach_trace *t = c->t;
+    if (t->nblocks == REACH_MAX_BLOCKS)
+        return;
+    reach_block *b = &t->blocks[t->nblocks++];
+    b->ret = ret;
+    snprintf(b->component, sizeof b->component, "%s", component);
+    b->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->rule, sizeof b->rule, fmt, ap);
+    va_end(ap);
+}
+
+static void missing(tctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void missing(tctx *c, const char *fmt, ...)
+{
+    if (c->t->missing[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->t->missing, sizeof c->t->missing, fmt, ap);
+    va_end(ap);
+}
+
+static void note(char notes[][REACH_TEXT], uint32_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void note(char notes[][REACH_TEXT], uint32_t *n, const char *fmt, ...)
+{
+    char buf[REACH_TEXT];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    for (uint32_t i = 0; i < *n; i++)
+        if (strcmp(notes[i], buf) == 0)
+            return;
+    if (*n < REACH_MAX_NOTES)
+        memcpy(notes[(*n)++], buf, sizeof buf);
+}
+
+#define TNOTE(c, ...) note((c)->t->notes, &(c)->t->nnotes, __VA_ARGS__)
+
+/* ------------------------------------------------------------------ describing rules */
+
+static void proto_text(int proto, char *buf, size_t n)
+{
+    static const struct { int p; const char *s; } names[] = {
+        { MV_PROTO_ALL, "all traffic" }, { MV_TCP, "tcp" }, { MV_UDP, "udp" }, { MV_ICMP, "icmp" }, { MV_ICMPV6, "icmpv6" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i].p == proto) {
+            snprintf(buf, n, "%s", names[i].s);
+            return;
+        }
+    snprintf(buf, n, "protocol %d", proto);
+}
+
+static void match_text(const mv_match *mt, char *buf, size_t n)
+{
+    char p[24];
+    proto_text(mt->proto, p, sizeof p);
+    if ((mt->proto == MV_TCP || mt->proto == MV_UDP) && !(mt->port_lo == 0 && mt->port_hi == 65535))
+        snprintf(buf, n, mt->port_lo == mt->port_hi ? "%s %u" : "%s %u-%u", p, mt->port_lo, mt->port_hi);
+    else if ((mt->proto == MV_ICMP || mt->proto == MV_ICMPV6) && mt->icmp_type >= 0)
+        snprintf(buf, n, "%s type %d", p, mt->icmp_type);
+    else
+        snprintf(buf, n, "%s", p);
+}
+
+static void sg_rule_text(const mlvpc_model *m, const mv_sg_rule *r, char *buf, size_t n)
+{
+    char mt[48], peer[IP_STR_MAX + 8];
+    match_text(&r->m, mt, sizeof mt);
+    if (r->peer == MP_CIDR)
+        ip_prefix_str(&r->cidr, peer);
+    else
+        snprintf(peer, sizeof peer, "%s", S(m, r->ref.sym));
+    snprintf(buf, n, "%s %s %s", mt, r->egress ? "to" : "from", peer);
+}
+
+static void nacl_entry_text(const mv_nacl_entry *e, char *buf, size_t n)
+{
+    char mt[48], cidr[IP_STR_MAX];
+    match_text(&e->m, mt, sizeof mt);
+    char rule[8];
+    snprintf(rule, sizeof rule, e->rule >= MV_NACL_STAR_RULE ? "*" : "%u", e->rule);
+    snprintf(buf, n, "rule %s %s %s %s %s", rule, e->allow ? "allow" : "deny", mt, e->egress ? "to" : "from",
+             ip_prefix_str(&e->cidr, cidr));
+}
+
+/* The packets of a piece, briefly: "ports 40001-61000" when only ports vary. */
+static void box_text(const hbox *b, const hbox *whole, char *buf, size_t n)
+{
+    if (b->dport_lo != whole->dport_lo || b->dport_hi != whole->dport_hi)
+        snprintf(buf, n, b->dport_lo == b->dport_hi ? " (port %u)" : " (ports %u-%u)", b->dport_lo, b->dport_hi);
+    else if (b->proto_lo != whole->proto_lo || b->proto_hi != whole->proto_hi)
+        snprintf(buf, n, b->proto_lo == b->proto_hi ? " (protocol %u)" : " (protocols %u-%u)", b->proto_lo, b->proto_hi);
+    else
+        buf[0] = '\0';
+}
+
+/* ------------------------------------------------------------------ component steps */
+
+/* Network ACL of `subnet` in one direction over box b. */
+static void nacl_step(tctx *c, uint32_t subnet, bool egress, const hbox *b, bool ret)
+{
+    const mlvpc_model *m = c->m;
+    const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, subnet);
+    if (s->nacl == MV_NONE) {
+        missing(c, "the network ACL of %s is not in the input", S(m, s->r.id));
+        hop(c, ret, S(m, s->r.id), "network-acl", "unknown", "%s: no network ACL in the input", egress ? "outbound" : "inbound");
+        return;
+    }
+    const mv_nacl *n = MV_AT(m, MK_NACL, mv_nacl, s->nacl);
+    pieces_clear(&c->pc);
+    if (nacl_decide(m, n, egress, b, &c->pc) != 0) {
+        c->oom = true;
+        return;
+    }
+    char text[REACH_TEXT], part[48];
+    bool any_deny = false;
+    for (uint32_t i = 0; i < c->pc.n; i++) {
+        const piece *p = &c->pc.v[i];
+        if (p->v != V_DENY)
+            continue;
+        if (p->rule == MV_NONE)
+            snprintf(text, sizeof text, "no rule matches (implicit deny)");
+        else
+            nacl_entry_text(&n->entries[p->rule], text, sizeof text);
+        box_text(&p->box, b, part, sizeof part);
+        block(c, ret, S(m, n->r.id), "SUBNET_ACL_RESTRICTION", "%s %s%s", egress ? "outbound" : "inbound", text, part);
+        hop(c, ret, S(m, n->r.id), "network-acl", "deny", "%s %s%s", egress ? "outbound" : "inbound", text, part);
+        any_deny = true;
+        break;
+    }
+    if (!any_deny) {
+        const piece *p = &c->pc.v[0];
+        nacl_entry_text(&n->entries[p->rule], text, sizeof text);
+        hop(c, ret, S(m, n->r.id), "network-acl", "allow", "%s %s%s", egress ? "outbound" : "inbound", text,
+            c->pc.n > 1 ? " (and other rules)" : "");
+    }
+}
+
+/* Security groups of one end (union of their rules). */
+static void sg_step(tctx *c, const place *p, bool egress, const sg_peer *peer, const hbox *b)
+{
+    const mlvpc_model *m = c->m;
+    char who[128];
+    size_t w = 0;
+    who[0] = '\0';
+    for (uint32_t i = 0; i < p->nsgs && w < sizeof who; i++)
+        w += (size_t)snprintf(who + w, sizeof who - w, "%s%s", i ? "," : "", S(m, p->sgs[i].sym));
+    if (!p->nsgs)
+        snprintf(who, sizeof who, "%s", p->label);
+    for (uint32_t i = 0; i < p->nsgs; i++)
+        if (p->sgs[i].idx == MV_NONE) {
+            missing(c, "security group %s is not in the input", S(m, p->sgs[i].sym));
+            hop(c, false, who, "security-group", "unknown", "%s: %s is not in the input", egress ? "outbound" : "inbound",
+                S(m, p->sgs[i].sym));
+            return;
+        }
+    pieces_clear(&c->pc);
+    if (sg_decide(m, p->sgs, p->nsgs, egress, peer, b, &c->pc) != 0) {
+        c->oom = true;
+        return;
+    }
+    char text[REACH_TEXT], part[48];
+    const piece *allow = NULL;
+    for (uint32_t i = 0; i < c->pc.n; i++) {
+        const piece *pc = &c->pc.v[i];
+        box_text(&pc->box, b, part, sizeof part);
+        if (pc->v == V_DENY) {
+            char mt[48];
+            mv_match pm = { .proto = (int16_t)(b->proto_lo == b->proto_hi ? b->proto_lo : MV_PROTO_ALL),
+                            .port_lo = b->dport_lo, .port_hi = b->dport_hi, .icmp_type = -1, .icmp_code = -1 };
+            match_text(&pm, mt, sizeof mt);
+            block(c, false, who, p->nsgs ? "ENI_SG_RULES_MISMATCH" : "SG_HAS_NO_RULES",
+                  "no %s rule allows %s%s", egress ? "outbound" : "inbound", mt, part);
+            hop(c, false, who, "security-group", "deny", "no %s rule allows %s%s", egress ? "outbound" : "inbound", mt, part);
+            return;
+        }
+        if (pc->v == V_UNKNOWN) {
+            missing(c, "the entries of prefix list %s are not in the input", S(m, pc->why));
+            hop(c, false, who, "security-group", "unknown", "only a rule with prefix list %s could allow this%s",
+                S(m, pc->why), part);
+            return;
+        }
+        if (!allow)
+            allow = pc;
+    }
+    const mv_sg *g = MV_AT(m, MK_SG, mv_sg, allow->owner);
+    sg_rule_text(m, &g->rules[allow->rule], text, sizeof text);
+    hop(c, false, S(m, g->r.id), "security-group", "allow", "%s %s", egress ? "outbound" : "inbound", text);
+}
+
+/* The route `subnet`'s table picks for the destination of b (a point). */
+static const mv_route *route_step(tctx *c, uint32_t subnet, const hbox *b, bool ret, uint32_t *rtb_out)
+{
+    const mlvpc_model *m = c->m;
+    const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, subnet);
+    *rtb_out = s->rtb;
+    if (s->rtb == MV_NONE) {
+        missing(c, "the route table of %s is not in the input", S(m, s->r.id));
+        hop(c, ret, S(m, s->r.id), "route-table", "unknown", "no route table in the input");
+        c->stopped = true;
+        return NULL;
+    }
+    const mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, s->rtb);
+    pieces_clear(&c->pc);
+    hbox dst = *b;
+    dst.dst_hi = dst.dst_lo; /* routes depend on the destination only */
+    if (route_decide(m, t, &dst, &c->pc) != 0) {
+        c->oom = true;
+        return NULL;
+    }
+    const piece *p = &c->pc.v[0];
+    char dtext[IP_STR_MAX];
+    ip_addr da = u128_to_ip(b->dst_lo, b->af);
+    ip_addr_str(&da, dtext);
+    if (p->v == V_UNKNOWN) {
+        missing(c, "the entries of prefix list %s are not in the input", S(m, p->why));
+        hop(c, ret, S(m, t->r.id), "route-table", "unknown", "a route to prefix list %s may apply to %s", S(m, p->why), dtext);
+        c->stopped = true;
+        return NULL;
+    }
+    if (p->v == V_DENY) {
+        block(c, ret, S(m, t->r.id), "NO_ROUTE_TO_DESTINATION", "no route to %s", dtext);
+        hop(c, ret, S(m, t->r.id), "route-table", "deny", "no route to %s", dtext);
+        c->stopped = true;
+        return NULL;
+    }
+    const mv_route *r = &t->routes[p->rule];
+    char rdst[IP_STR_MAX];
+    if (r->dst.a.af)
+        ip_prefix_str(&r->dst, rdst);
+    else
+        snprintf(rdst, sizeof rdst, "%s", S(m, r->dst_pl.sym));
+    if (r->state == MS_BLACKHOLE) {
+        block(c, ret, S(m, t->r.id), "BAD_STATE_ROUTE", "%s -> %s is a blackhole route", rdst, S(m, r->tgt.sym));
+        hop(c, ret, S(m, t->r.id), "route-table", "deny", "%s -> %s (blackhole)", rdst, S(m, r->tgt.sym));
+        c->stopped = true;
+        return NULL;
+    }
+    hop(c, ret, S(m, t->r.id), "route-table", "route", "%s -> %s", rdst, S(m, r->tgt.sym));
+    return r;
+}
+
+static uint32_t subnet_of_addr(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
+{
+    for (uint32_t i = 0; i < MV_N(m, MK_SUBNET); i++) {
+        const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, i);
+        if (s->vpc.idx != vpc)
+            continue;
+        for (uint32_t k = 0; k < s->ncidrs; k++)
+            if (ip_prefix_contains(&s->cidrs[k], a))
+                return i;
+    }
+    return MV_NONE;
+}
+
+static bool in_vpc(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
+{
+    if (vpc == MV_NONE)
+        return false;
+    const mv_vpc *v = MV_AT(m, MK_VPC, mv_vpc, vpc);
+    for (uint32_t k = 0; k < v->ncidrs; k++)
+        if (ip_prefix_contains(&v->cidrs[k], a))
+            return true;
+    return false;
+}
+
+/* RFC 1918 and RFC 6598 (shared) ranges, which internet gateways refuse (A.4). */
+static bool private_v4(const ip_addr *a)
+{
+    static const char *const nets[] = { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10" };
+    for (size_t i = 0; i < sizeof nets / sizeof *nets; i++) {
+        ip_prefix p;
+        ip_parse_prefix(nets[i], &p);
+        if (ip_prefix_contains(&p, a))
+            return true;
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------------ path segments */
+
+static hbox return_box(const hbox *fwd, uint16_t eph_lo, uint16_t eph_hi)
+{
+    hbox r = *fwd;
+    r.src_lo = fwd->dst_lo;
+    r.src_hi = fwd->dst_hi;
+    r.dst_lo = fwd->src_lo;
+    r.dst_hi = fwd->src_hi;
+    r.sport_lo = fwd->dport_lo;
+    r.sport_hi = fwd->dport_hi;
+    if (fwd->proto_lo == MV_TCP || fwd->proto_lo == MV_UDP) {
+        r.dport_lo = eph_lo;
+        r.dport_hi = eph_hi;
+    }
+    if (fwd->proto_lo == MV_ICMP && fwd->type_lo == 8) /* echo request -> echo reply */
+        r.type_lo = r.type_hi = 0;
+    if (fwd->proto_lo == MV_ICMPV6 && fwd->type_lo == 128)
+        r.type_lo = r.type_hi = 129;
+    return r;
+}
+
+static bool ports_matter(const hbox *b) { return b->proto_lo == b->proto_hi && (b->proto_lo == MV_TCP || b->proto_lo == MV_UDP); }
+
+/* Delivery to an ENI of the source's VPC (local route) or a peered VPC. */
+static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox *fwd, uint32_t dst_vpc)
+{
+    const mlvpc_model *m = c->m;
+    /* The address names an ENI of the VPC the packet is in, if any. */
+    dest local = *dd;
+    const dest *d = &local;
+    if (local.eni == MV_NONE || eni_vpc(m, local.eni) != dst_vpc)
+        local.eni = eni_by_ip(c->e, &local.ip, dst_vpc);
+    uint32_t dsub = d->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, d->eni)->subnet.idx : subnet_of_addr(m, dst_vpc, &d->ip);
+    if (dsub == MV_NONE) {
+        char a[IP_STR_MAX];
+        block(c, false, S(m, MV_AT(m, MK_VPC, mv_vpc, dst_vpc)->r.id), "NO_POSSIBLE_DESTINATION",
+              "no subnet of the VPC holds %s", ip_addr_str(&d->ip, a));
+        c->stopped = true;
+        return;
+    }
+    bool same_subnet = dsub == src->subnet;
+    /* NACLs apply only where the packet crosses a subnet boundary (A.0). */
+    if (!same_subnet) {
+        nacl_step(c, src->subnet, true, fwd, false);
+        nacl_step(c, dsub, false, fwd, false);
+    } else {
+        hop(c, false, S(m, MV_AT(m, MK_SUBNET, mv_subnet, dsub)->r.id), "subnet", "allow",
+            "same subnet: network ACLs do not apply");
+    }
+    if (d->eni == MV_NONE) {
+        char a[IP_STR_MAX];
+        missing(c, "no network interface in the input has address %s", ip_addr_str(&d->ip, a));
+        c->stopped = true;
+        return;
+    }
+    const mv_eni *de = MV_AT(m, MK_ENI, mv_eni, d->eni);
+    place dp = { .eni = d->eni, .subnet = dsub, .vpc = dst_vpc, .sgs = de->sgs, .nsgs = de->nsgs };
+    snprintf(dp.label, sizeof dp.label, "%s", S(m, de->r.id));
+    /* SG references match the source's private address, preserved here. */
+    sg_peer from = { src->sgs, src->nsgs };
+    sg_step(c, &dp, false, &from, fwd);
+    hop(c, false, S(m, de->r.id), "network-interface", "deliver", "delivered to %s", S(m, de->r.id));
+    /* Reply: SGs are stateful; NACLs are checked again against the
+     * client's ephemeral ports. */
+    if (!same_subnet) {
+        hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+        if (ports_matter(fwd))
+            TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+        nacl_step(c, dsub, true, &rb, true);
+        nacl_step(c, src->subnet, false, &rb, true);
+    }
+}
+
+/* Out through an internet gateway: needs a public address (A.4). */
+static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    const char *igw = S(m, r->tgt.sym);
+    char a[IP_STR_MAX];
+    nacl_step(c, src->subnet, true, fwd, false);
+    if (d->ip.af == IP_V4 && private_v4(&d->ip))
+        block(c, false, igw, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+              "%s is a private address; internet gateways do not forward it", ip_addr_str(&d->ip, a));
+    if (d->ip.af == IP_V4) {
+        if (src->has_public == MV_UNKNOWN) {
+            missing(c, "whether %s has a public IPv4 address", src->label);
+        } else if (src->has_public == MV_FALSE) {
+            block(c, false, igw, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "%s has no public IPv4 address", src->label);
+            hop(c, false, igw, "internet-gateway", "deny", "%s has no public IPv4 address", src->label);
+        } else {
+            hop(c, false, igw, "internet-gateway", "translate", "source becomes %s", ip_addr_str(&src->public_ip, a));
+        }
+    } else {
+        hop(c, false, igw, "internet-gateway", "allow", "IPv6: forwarded unchanged");
+    }
+    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
+    hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    if (ports_matter(fwd))
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+    nacl_step(c, src->subnet, false, &rb, true);
+}
+
+/* Through a public NAT gateway to its subnet's internet gateway (A.4). */
+static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    const char *nid = S(m, r->tgt.sym);
+    if (r->tgt.idx == MV_NONE) {
+        missing(c, "NAT gateway %s is not in the input", nid);
+        c->stopped = true;
+        return;
+    }
+    const mv_natgw *g = MV_AT(m, MK_NATGW, mv_natgw, r->tgt.idx);
+    nacl_step(c, src->subnet, true, fwd, false);
+    if (g->state && strcmp(g->state, "available") != 0)
+        block(c, false, nid, "BAD_STATE", "NAT gateway is %s", g->state);
+    if (!(fwd->proto_lo == fwd->proto_hi &&
+          (fwd->proto_lo == MV_TCP || fwd->proto_lo == MV_UDP || fwd->proto_lo == MV_ICMP)))
+        block(c, false, nid, "PROTOCOL_RESTRICTION", "NAT gateways carry only TCP, UDP and ICMP");
+    if (g->subnet.idx == MV_NONE) {
+        missing(c, "the subnet of NAT gateway %s is not in the input", nid);
+        c->stopped = true;
+        return;
+    }
+    uint32_t nsub = g->subnet.idx;
+    ip_addr nat_priv = g->naddrs ? g->addrs[0].private_ip : (ip_addr){ 0 };
+    /* In: the NAT subnet's inbound NACL sees the original packet. */
+    if (nsub != src->subnet)
+        nacl_step(c, nsub, false, fwd, false);
+    if (g->conn == MN_PRIVATE) {
+        block(c, false, nid, "NO_POSSIBLE_DESTINATION", "a private NAT gateway cannot reach the internet");
+        c->stopped = true;
+        return;
+    }
+    /* Out: source becomes the NAT's private address, ports 1024-65535. */
+    hbox out = *fwd;
+    if (nat_priv.af == fwd->af) {
+        out.src_lo = out.src_hi = ip_to_u128(&nat_priv);
+    }
+    if (ports_matter(fwd)) {
+        out.sport_lo = EPH_NAT_LO;
+        out.sport_hi = EPH_NAT_HI;
+    }
+    char a[IP_STR_MAX];
+    hop(c, false, nid, "nat-gateway", "translate", "source becomes %s, ports %u-%u",
+        g->naddrs && g->addrs[0].public_ip.af ? ip_addr_str(&g->addrs[0].public_ip, a) : "its address", EPH_NAT_LO,
+        EPH_NAT_HI);
+    uint32_t rtb;
+    const mv_route *nr = route_step(c, nsub, &out, false, &rtb);
+    if (!nr)
+        return;
+    if (nr->target != MT_IGW) {
+        block(c, false, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
+              "the NAT gateway's subnet routes %s to %s, not to an internet gateway", d->desc, S(m, nr->tgt.sym));
+        c->stopped = true;
+        return;
+    }
+    nacl_step(c, nsub, true, &out, false);
+    if (!(g->naddrs && g->addrs[0].public_ip.af))
+        block(c, false, nid, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "the NAT gateway has no public address");
+    hop(c, false, S(m, nr->tgt.sym), "internet-gateway", "translate", "to %s", d->desc);
+    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
+    /* Reply: to the NAT's ports, then to the client's ephemeral ports. */
+    hbox r1 = return_box(&out, EPH_NAT_LO, EPH_NAT_HI);
+    nacl_step(c, nsub, false, &r1, true);
+    hbox r2 = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    if (ports_matter(fwd))
+        TNOTE(c, "return traffic to NAT ports %u-%u, then to client ports %u-%u (Linux clients)", EPH_NAT_LO, EPH_NAT_HI,
+              EPH_LINUX_LO, EPH_LINUX_HI);
+    if (nsub != src->subnet) {
+        nacl_step(c, nsub, true, &r2, true);
+        nacl_step(c, src->subnet, false, &r2, true);
+    }
+}
+
+/* To S3 or DynamoDB through a gateway endpoint (A.6). */
+static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    const char *id = S(m, r->tgt.sym);
+    nacl_step(c, src->subnet, true, fwd, false);
+    bool tcp = fwd->proto_lo == MV_TCP && fwd->proto_hi == MV_TCP;
+    bool echo = fwd->proto_lo == MV_ICMP && fwd->proto_hi == MV_ICMP && fwd->type_lo == 8 && fwd->type_hi == 8;
+    if (!tcp && !echo)
+        block(c, false, id, "VPCE_GATEWAY_PROTOCOL_RESTRICTION", "gateway endpoints carry only TCP and ICMP echo");
+    if (r->tgt.idx != MV_NONE) {
+        const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, r->tgt.idx);
+        if (e->state && strcmp(e->state, "available") != 0)
+            block(c, false, id, "BAD_STATE", "endpoint is %s", e->state);
+        hop(c, false, id, "gateway-endpoint", "deliver", "to %s (%s)", d->desc, e->service_name ? e->service_name : "?");
+        if (e->policy)
+            TNOTE(c, "%s has an endpoint policy: it filters requests, not packets", id);
+    } else {
+        hop(c, false, id, "gateway-endpoint", "deliver", "to %s", d->desc);
+    }
+    hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    if (ports_matter(fwd))
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+    nacl_step(c, src->subnet, false, &rb, true);
+}
+
+/* Across a peering connection into the other VPC (A.5). */
+static void via_peering(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    const char *id = S(m, r->tgt.sym);
+    if (r->tgt.idx == MV_NONE) {
+        missing(c, "peering connection %s is not in the input", id);
+        c->stopped = true;
+        return;
+    }
+    const mv_pcx *x = MV_AT(m, MK_PCX, mv_pcx, r->tgt.idx);
+    if (x->status && strcmp(x->status, "active") != 0)
+        block(c, false, id, "BAD_STATE", "peering connection is %s", x->status);
+    const mv_pcx_side *far = x->requester.vpc.idx == src->vpc ? &x->accepter
+                           : x->accepter.vpc.idx == src->vpc ? &x->requester : NULL;
+    if (!far) {
+        block(c, false, id, "NO_POSSIBLE_DESTINATION", "the peering connection does not join the source's VPC");
+        c->stopped = true;
+        return;
+    }
+    bool in_peer = false;
+    for (uint32_t k = 0; k < far->ncidrs; k++)
+        in_peer |= ip_prefix_contains(&far->cidrs[k], &d->ip);
+    if (far->vpc.idx != MV_NONE)
+        in_peer |= in_vpc(m, far->vpc.idx, &d->ip);
+    if (!in_peer) {
+        /* No transit: the peer's gateways and endpoints are not lent (A.5). */
+        block(c, false, id, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "%s is not in the peer VPC", d->desc);
+        c->stopped = true;
+        return;
+    }
+    hop(c, false, id, "peering-connection", "route", "into %s", S(m, far->vpc.sym));
+    if (far->vpc.idx == MV_NONE) {
+        missing(c, "peer VPC %s is not in the input", S(m, far->vpc.sym));
+        c->stopped = true;
+        return;
+    }
+    /* The reply needs a route back through the same connection. */
+    uint32_t dsub = d->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, d->eni)->subnet.idx : subnet_of_addr(m, far->vpc.idx, &d->ip);
+    deliver_local(c, src, d, fwd, far->vpc.idx);
+    if (dsub != MV_NONE && !c->stopped) {
+        hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+        uint32_t rtb;
+        const mv_route *back = route_step(c, dsub, &rb, true, &rtb);
+        if (back && !(back->target == MT_PCX && back->tgt.sym == r->tgt.sym))
+            block(c, true, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
+                  "the reply is routed to %s, not back through %s", S(m, back->tgt.sym), id);
+    }
+}
+
+/* ------------------------------------------------------------------ one placement */
+
+static void trace_place(tctx *c, const place *src, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    reach_trace *t = c->t;
+    snprintf(t->source, sizeof t->source, "%s", src->label);
+    const reach_query *q = c->q;
+    char a[IP_STR_MAX];
+
+    if (src->sagemaker_network && !(d->kind == DK_ADDR && in_vpc(m, src->vpc, &d->ip))) {
+        /* DirectInternetAccess / PublicInternetOnly: what is not the VPC goes
+         * out through SageMaker's own network, whatever the VPC says (A.7). */
+        hop(c, false, "sagemaker-managed-network", "sagemaker", "route",
+            "traffic outside the VPC leaves through SageMaker's network (direct internet access)");
+        hop(c, false, d->desc, d->kind == DK_ADDR && private_v4(&d->ip) ? "address" : "internet", "deliver", "%s", d->desc);
+        if (d->kind == DK_ADDR && d->ip.af == IP_V4 && private_v4(&d->ip)) {
+            block(c, false, "sagemaker-managed-network", "NO_POSSIBLE_DESTINATION",
+                  "%s is a private address outside %s; SageMaker's network does not reach it", d->desc,
+                  src->vpc != MV_NONE ? "the VPC" : "any VPC of the placement");
+        }
+        return;
+    }
+    if (src->subnet == MV_NONE) {
+        missing(c, "the subnet of %s is not in the input", src->label);
+        return;
+    }
+    if (d->ip.af == 0) {
+        missing(c, "the address of %s", d->desc);
+        return;
+    }
+    /* The forward packet: the source's address (or any of its subnet). */
+    hbox fwd = hbox_all(d->ip.af);
+    if (src->ip.af == d->ip.af) {
+        fwd.src_lo = fwd.src_hi = ip_to_u128(&src->ip);
+    } else {
+        const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, src->subnet);
+        bool found = false;
+        for (uint32_t k = 0; k < s->ncidrs && !found; k++)
+            if (s->cidrs[k].a.af == d->ip.af)
+                found = hbox_restrict_src(&fwd, &s->cidrs[k]);
+        if (!found) {
+            block(c, false, src->label, "NO_POSSIBLE_DESTINATION", "the source has no %s address",
+                  d->ip.af == IP_V4 ? "IPv4" : "IPv6");
+            return;
+        }
+    }
+    fwd.dst_lo = fwd.dst_hi = ip_to_u128(&d->ip);
+    if (q->proto != MV_PROTO_ALL) {
+        fwd.proto_lo = fwd.proto_hi = (uint16_t)q->proto;
+        if (q->proto == MV_TCP || q->proto == MV_UDP) {
+            fwd.dport_lo = q->port_lo;
+            fwd.dport_hi = q->port_hi;
+            fwd.sport_lo = EPH_LINUX_LO;
+            fwd.sport_hi = EPH_LINUX_HI;
+        } else {
+            fwd.sport_lo = fwd.sport_hi = fwd.dport_lo = fwd.dport_hi = 0;
+        }
+        if (q->proto == MV_ICMP || q->proto == MV_ICMPV6) {
+            fwd.type_lo = fwd.type_hi = q->proto == MV_ICMP ? 8 : 128; /* echo request */
+            fwd.code_lo = fwd.code_hi = 0;
+        } else {
+            fwd.type_lo = fwd.type_hi = fwd.code_lo = fwd.code_hi = 0;
+        }
+    }
+
+    /* DNS to the Amazon resolver is never filtered (A.0). */
+    /* Route first: whether the destination sees the source's private address
+     * (for SG references) depends on the path. */
+    uint32_t rtb;
+    reach_trace saved = *t;
+    const mv_route *r = route_step(c, src->subnet, &fwd, false, &rtb);
+    bool keeps_identity = r && (r->target == MT_LOCAL || r->target == MT_PCX);
+    *t = saved;
+    c->stopped = false;
+
+    sg_peer to = { 0 };
+    uint32_t peer_eni = MV_NONE;
+    if (keeps_identity) {
+        uint32_t pvpc = src->vpc;
+        if (r->target == MT_PCX && r->tgt.idx != MV_NONE) {
+            const mv_pcx *x = MV_AT(m, MK_PCX, mv_pcx, r->tgt.idx);
+            pvpc = x->requester.vpc.idx == src->vpc ? x->accepter.vpc.idx : x->requester.vpc.idx;
+        }
+        peer_eni = pvpc == MV_NONE ? MV_NONE : eni_by_ip(c->e, &d->ip, pvpc);
+    }
+    if (peer_eni != MV_NONE) {
+        const mv_eni *de = MV_AT(m, MK_ENI, mv_eni, peer_eni);
+        to.sgs = de->sgs;
+        to.nsgs = de->nsgs;
+    }
+    sg_step(c, src, true, &to, &fwd);
+    r = route_step(c, src->subnet, &fwd, false, &rtb);
+    if (!r)
+        return;
+    switch (r->target) {
+    case MT_LOCAL:
+        if (!in_vpc(m, src->vpc, &d->ip)) {
+            block(c, false, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+                  "%s is outside the VPC", ip_addr_str(&d->ip, a));
+            return;
+        }
+        deliver_local(c, src, d, &fwd, src->vpc);
+        return;
+    case MT_IGW:
+        via_igw(c, src, r, &fwd, d);
+        return;
+    case MT_NAT:
+        via_nat(c, src, r, &fwd, d);
+        return;
+    case MT_VPCE_GW:
+        via_gateway_endpoint(c, src, r, &fwd, d);
+        return;
+    case MT_PCX:
+        via_peering(c, src, r, &fwd, d);
+        return;
+    default:
+        /* Transit gateways, VPN gateways, appliances: their far side is not
+         * in an AWS CLI snapshot of VPCs. */
+        missing(c, "paths through %s (%s) are not modelled", S(m, r->tgt.sym), mv_target_name(r->target));
+        return;
+    }
+}
+
+static void finish_trace(tctx *c)
+{
+    reach_trace *t = c->t;
+    t->verdict = t->nblocks ? RV_UNREACHABLE : t->missing[0] ? RV_INDETERMINATE : RV_REACHABLE;
+}
+
+/* ------------------------------------------------------------------ resolving REFs */
+
+typedef struct places {
+    place v[64];
+    uint32_t n;
+} places;
+
+static uint32_t lookup(const mlvpc_model *m, mv_kind k, const char *id)
+{
+    uint32_t s = intern_find(&m->syms, id, strlen(id));
+    return model_find(m, k, s);
+}
+
+static void place_of_eni(const mlvpc_model *m, uint32_t i, place *p)
+{
+    const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
+    memset(p, 0, sizeof *p);
+    p->eni = i;
+    p->subnet = e->subnet.idx;
+    p->vpc = e->vpc.idx != MV_NONE ? e->vpc.idx : p->subnet != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, p->subnet)->vpc.idx : MV_NONE;
+    p->sgs = e->sgs;
+    p->nsgs = e->nsgs;
+    if (e->nprivate)
+        p->ip = e->private_ips[0];
+    p->has_public = e->npublic ? MV_TRUE : MV_FALSE;
+    if (e->npublic)
+        p->public_ip = e->public_ips[0];
+    snprintf(p->label, sizeof p->label, "%s", S(m, e->r.id));
+}
+
+/* A SageMaker resource's placement over each of its subnets (A.7). ENIs
+ * are made when the job or endpoint runs, so the source address is any of
+ * the subnet's, and SageMaker gives them no public address. */
+static void places_of_sagemaker(const mlvpc_model *m, const mv_res *r, const mv_placement *pl, places *out)
+{
+    for (uint32_t i = 0; i < pl->nsubnets && out->n < 64; i++) {
+        place *p = &out->v[out->n++];
+        memset(p, 0, sizeof *p);
+        p->eni = MV_NONE;
+        p->subnet = pl->subnets[i].idx;
+        p->vpc = p->subnet != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, p->subnet)->vpc.idx : MV_NONE;
+        p->sgs = pl->sgs;
+        p->nsgs = pl->nsgs;
+        p->has_public = MV_FALSE;
+        snprintf(p->label, sizeof p->label, "%s in %s", S(m, r->id), S(m, pl->subnets[i].sym));
+    }
+}
+
+typedef enum src_mode { SM_NORMAL = 0, SM_ISOLATED } src_mode;
+
+/* A SageMaker resource without a VPC runs in SageMaker's own network, which
+ * has internet access (A.7, [SM-DG:mkt-algo-model-internet-free]). */
+static void place_sagemaker_only(const mlvpc_model *m, const mv_res *r, places *out)
+{
+    if (out->n == 64)
+        return;
+    place *p = &out->v[out->n++];
+    memset(p, 0, sizeof *p);
+    p->eni = p->subnet = p->vpc = MV_NONE;
+    p->has_public = MV_FALSE;
+    p->sagemaker_network = true;
+    snprintf(p->label, sizeof p->label, "%s (no VPC: SageMaker's network)", S(m, r->id));
+}
+
+static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref, places *out, src_mode *mode,
+                          reach_result *res)
+{
+    *mode = SM_NORMAL;
+    uint32_t i;
+    ip_addr a;
+    if ((i = lookup(m, MK_ENI, ref)) != MV_NONE) {
+        place_of_eni(m, i, &out->v[out->n++]);
+        return 0;
+    }
+    if ((i = lookup(m, MK_INSTANCE, ref)) != MV_NONE) {
+        const mv_instance *x = MV_AT(m, MK_INSTANCE, mv_instance, i);
+        for (uint32_t k = 0; k < x->nenis && out->n < 64; k++)
+            if (x->enis[k].idx != MV_NONE)
+                place_of_eni(m, x->enis[k].idx, &out->v[out->n++]);
+        if (!out->n)
+            snprintf(res->error, sizeof res->error, "instance \"%s\" has no network interface in the input", ref);
+        return out->n ? 0 : -1;
+    }
+    if (ip_parse_addr(ref, &a)) {
+        if ((i = eni_by_ip(e, &a, MV_NONE)) == MV_NONE) {
+            snprintf(res->error, sizeof res->error, "no network interface in the input has address \"%s\"", ref);
+            return -1;
+        }
+        place_of_eni(m, i, &out->v[out->n++]);
+        out->v[0].ip = a;
+        return 0;
+    }
+    if ((i = lookup(m, MK_NOTEBOOK, ref)) != MV_NONE) {
+        const mv_notebook *nb = MV_AT(m, MK_NOTEBOOK, mv_notebook, i);
+        if (nb->place.present != MV_TRUE) {
+            place_sagemaker_only(m, &nb->r, out);
+            return 0;
+        }
+        if (nb->eni.idx != MV_NONE) {
+            place_of_eni(m, nb->eni.idx, &out->v[out->n]);
+            snprintf(out->v[out->n].label, sizeof out->v[0].label, "%s (%s)", ref, S(m, nb->eni.sym));
+            out->v[out->n].has_public = MV_FALSE;
+            out->n++;
+        } else {
+            places_of_sagemaker(m, &nb->r, &nb->place, out);
+        }
+        for (uint32_t k = 0; k < out->n; k++)
+            out->v[k].sagemaker_network = nb->direct_internet != MV_FALSE;
+        return 0;
+    }
+    if ((i = lookup(m, MK_DOMAIN, ref)) != MV_NONE) {
+        const mv_domain *d = MV_AT(m, MK_DOMAIN, mv_domain, i);
+        places_of_sagemaker(m, &d->r, &d->place, out);
+        for (uint32_t k = 0; k < out->n; k++)
+            out->v[k].sagemaker_network = d->net != MA_VPC_ONLY;
+        if (!out->n)
+            place_sagemaker_only(m, &d->r, out);
+        return 0;
+    }
+    static const char *const jobs[] = { "training-job:", "processing-job:", "tuning-job:" };
+    for (size_t k = 0; k < sizeof jobs / sizeof *jobs; k++) {
+        if (strncmp(ref, jobs[k], strlen(jobs[k])) != 0)
+            continue;
+        if ((i = lookup(m, MK_JOB, ref)) == MV_NONE)
+            break;
+        const mv_job *j = MV_AT(m, MK_JOB, mv_job, i);
+        if (j->isolation == MV_TRUE) {
+            *mode = SM_ISOLATED;
+            places_of_sagemaker(m, &j->r, &j->place, out);
+            return 0;
+        }
+        if (j->place.present != MV_TRUE)
+            place_sagemaker_only(m, &j->r, out);
+        else
+            places_of_sagemaker(m, &j->r, &j->place, out);
+        return 0;
+    }
+    if ((i = lookup(m, MK_MODEL, ref)) != MV_NONE) {
+        const mv_model_res *x = MV_AT(m, MK_MODEL, mv_model_res, i);
+        *mode = x->isolation == MV_TRUE ? SM_ISOLATED : SM_NORMAL;
+        if (x->place.present != MV_TRUE && x->isolation != MV_TRUE)
+            place_sagemaker_only(m, &x->r, out);
+        else
+            places_of_sagemaker(m, &x->r, &x->place, out);
+        return 0;
+    }
+    if ((i = lookup(m, MK_ENDPOINT, ref)) != MV_NONE) {
+        const mv_endpoint *ep = MV_AT(m, MK_ENDPOINT, mv_endpoint, i);
+        if (ep->config.idx == MV_NONE) {
+            snprintf(res->error, sizeof res->error, "the endpoint config of \"%s\" is not in the input", ref);
+            return -1;
+        }
+        const mv_epconfig *cfg = MV_AT(m, MK_EPCONFIG, mv_epconfig, ep->config.idx);
+        for (uint32_t v = 0; v < cfg->nvariants; v++) {
+            if (cfg->variants[v].model.idx == MV_NONE)
+                continue;
+            const mv_model_res *x = MV_AT(m, MK_MODEL, mv_model_res, cfg->variants[v].model.idx);
+            if (x->place.present != MV_TRUE)
+                place_sagemaker_only(m, &x->r, out);
+            else
+                places_of_sagemaker(m, &x->r, &x->place, out);
+        }
+        return 0;
+    }
+    snprintf(res->error, sizeof res->error, "\"%s\" is not a source in the input (expected an ENI, instance, IP address, "
+             "notebook:, domain:, training-job:, processing-job:, tuning-job:, model: or endpoint: reference)", ref);
+    return -1;
+}
+
+/* An arbitrary public address that no route or prefix list of the model
+ * treats specially, so that it follows the default route. */
+static bool pick_internet(const mlvpc_model *m, ip_addr *out)
+{
+    static const char *const candidates[] = { "203.0.113.10", "198.51.100.10", "192.0.2.10", "1.1.1.1", "8.8.8.8" };
+    for (size_t c = 0; c < sizeof candidates / sizeof *candidates; c++) {
+        ip_parse_addr(candidates[c], out);
+        bool special = false;
+        for (uint32_t t = 0; t < MV_N(m, MK_RTB) && !special; t++) {
+            const mv_rtb *r = MV_AT(m, MK_RTB, mv_rtb, t);
+            for (uint32_t k = 0; k < r->nroutes && !special; k++)
+                special = r->routes[k].dst.a.af && r->routes[k].dst.len > 0 && ip_prefix_contains(&r->routes[k].dst, out);
+        }
+        for (uint32_t p = 0; p < MV_N(m, MK_PL) && !special; p++) {
+            const mv_pl *pl = MV_AT(m, MK_PL, mv_pl, p);
+            for (uint32_t k = 0; k < pl->nentries && !special; k++)
+                special = ip_prefix_contains(&pl->entries[k], out);
+        }
+        if (!special)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * service:NAME as the source's VPC resolves it (A.6): an interface
+ * endpoint of the service with private DNS answers with its ENIs' addresses
+ * when the VPC has both DNS attributes on; otherwise the public name:
+ * S3/DynamoDB addresses of their AWS-managed prefix list, or another
+ * public AWS address.
+ */
+static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
+{
+    const mlvpc_model *m = c->m;
+    if (src->vpc == MV_NONE) {
+        missing(c, "the VPC of %s is not in the input", src->label);
+        return -1;
+    }
+    const mv_vpc *v = MV_AT(m, MK_VPC, mv_vpc, src->vpc);
+    if (v->dhcp.idx != MV_NONE) {
+        const mv_dhcp *dh = MV_AT(m, MK_DHCP, mv_dhcp, v->dhcp.idx);
+        for (uint32_t k = 0; k < dh->ndns; k++)
+            if (strcmp(dh->dns_servers[k], "AmazonProvidedDNS") != 0) {
+                missing(c, "%s uses custom DNS servers (%s): what \"%s\" resolves to is unknown", S(m, v->r.id),
+                        dh->dns_servers[k], svc);
+                return -1;
+            }
+    } else if (v->dhcp.sym) {
+        missing(c, "DHCP options %s of %s are not in the input (DNS servers unknown)", S(m, v->dhcp.sym), S(m, v->r.id));
+        return -1;
+    }
+    for (uint32_t i = 0; i < MV_N(m, MK_VPCE); i++) {
+        const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, i);
+        if (e->vpc.idx != src->vpc || e->type != ME_INTERFACE || !e->service || strcmp(e->service, svc) != 0)
+            continue;
+        if (e->private_dns != MV_TRUE) {
+            TNOTE(c, "%s has private DNS off: the service name resolves to public addresses", S(m, e->r.id));
+            continue;
+        }
+        if (v->dns_support == MV_UNKNOWN || v->dns_hostnames == MV_UNKNOWN) {
+            missing(c, "%s of %s (private DNS of %s needs both enableDnsSupport and enableDnsHostnames)",
+                    v->dns_support == MV_UNKNOWN ? "enableDnsSupport" : "enableDnsHostnames", S(m, v->r.id), S(m, e->r.id));
+            return -1;
+        }
+        if (v->dns_support != MV_TRUE || v->dns_hostnames != MV_TRUE) {
+            TNOTE(c, "private DNS of %s does not take effect: %s has %s off", S(m, e->r.id), S(m, v->r.id),
+                  v->dns_support != MV_TRUE ? "enableDnsSupport" : "enableDnsHostnames");
+            if (v->dns_support != MV_TRUE) {
+                block(c, false, S(m, v->r.id), "DNS_RESOLUTION_DISABLED",
+                      "enableDnsSupport is off: the Amazon DNS server does not answer for %s", svc);
+            }
+            continue;
+        }
+        /* The endpoint ENI in the source's AZ, else the first. */
+        uint32_t pick = MV_NONE;
+        for (uint32_t k = 0; k < e->nenis; k++) {
+            if (e->enis[k].idx == MV_NONE)
+                continue;
+            const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, e->enis[k].idx);
+            const mv_subnet *ss = src->subnet != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, src->subnet) : NULL;
+            if (pick == MV_NONE || (ss && ss->az && x->az && strcmp(ss->az, x->az) == 0))
+                pick = e->enis[k].idx;
+        }
+        if (pick == MV_NONE || !MV_AT(m, MK_ENI, mv_eni, pick)->nprivate) {
+            missing(c, "the network interfaces of %s are not in the input", S(m, e->r.id));
+            return -1;
+        }
+        const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, pick);
+        d->kind = DK_ADDR;
+        d->ip = x->private_ips[0];
+        d->eni = pick;
+        char a[IP_STR_MAX];
+        snprintf(d->desc, sizeof d->desc, "%s via %s (%s)", svc, S(m, e->r.id), ip_addr_str(&d->ip, a));
+        return 0;
+    }
+    if (v->dns_support == MV_FALSE) {
+        block(c, false, S(m, v->r.id), "DNS_RESOLUTION_DISABLED",
+              "enableDnsSupport is off: the Amazon DNS server does not answer for %s", svc);
+    }
+    /* Public name. S3 and DynamoDB: an address of their prefix list. */
+    d->kind = DK_SERVICE_PUBLIC;
+    d->eni = MV_NONE;
+    if (strcmp(svc, "s3") == 0 || strcmp(svc, "dynamodb") == 0) {
+        const char *region = S(m, v->r.region);
+        char plname[96];
+        snprintf(plname, sizeof plname, "com.amazonaws.%s.%s", region, svc);
+        for (uint32_t i = 0; i < MV_N(m, MK_PL); i++) {
+            const mv_pl *pl = MV_AT(m, MK_PL, mv_pl, i);
+            if (!pl->pl_name || strcmp(pl->pl_name, plname) != 0 || !pl->entries_known || !pl->nentries)
+                continue;
+            u128 lo, hi;
+            prefix_range(&pl->entries[0], &lo, &hi);
+            d->ip = u128_to_ip(lo + 1, pl->entries[0].a.af);
+            char a[IP_STR_MAX];
+            snprintf(d->desc, sizeof d->desc, "%s public endpoint (%s, in %s)", svc, ip_addr_str(&d->ip, a), S(m, pl->r.id));
+            return 0;
+        }
+        missing(c, "the addresses of %s: prefix list %s with its entries is not in the input", svc, plname);
+        return -1;
+    }
+    if (!pick_internet(m, &d->ip)) {
+        missing(c, "a public address for %s", svc);
+        return -1;
+    }
+    char a[IP_STR_MAX];
+    snprintf(d->desc, sizeof d->desc, "%s public endpoint (a public AWS address, e.g. %s)", svc, ip_addr_str(&d->ip, a));
+    return 0;
+}
+
+static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result *res, const char **service)
+{
+    const mlvpc_model *m = e->m;
+    uint32_t i;
+    memset(d, 0, sizeof *d);
+    d->eni = MV_NONE;
+    *service = NULL;
+    char a[IP_STR_MAX];
+    if (strncmp(ref, "service:", 8) == 0 && ref[8]) {
+        *service = ref + 8;
+        return 0;
+    }
+    if (strcmp(ref, "internet") == 0) {
+        d->kind = DK_INTERNET;
+        if (!pick_internet(m, &d->ip)) {
+            snprintf(res->error, sizeof res->error, "every candidate public address is routed specially");
+            return -1;
+        }
+        snprintf(d->desc, sizeof d->desc, "internet (%s)", ip_addr_str(&d->ip, a));
+        return 0;
+    }
+    if ((i = lookup(m, MK_ENI, ref)) != MV_NONE || (i = lookup(m, MK_INSTANCE, ref)) != MV_NONE) {
+        uint32_t eni = i;
+        if (lookup(m, MK_INSTANCE, ref) != MV_NONE) {
+            const mv_instance *x = MV_AT(m, MK_INSTANCE, mv_instance, i);
+            eni = x->nenis ? x->enis[0].idx : MV_NONE;
+        }
+        if (eni == MV_NONE || !MV_AT(m, MK_ENI, mv_eni, eni)->nprivate) {
+            snprintf(res->error, sizeof res->error, "\"%s\" has no private address in the input", ref);
+            return -1;
+        }
+        d->eni = eni;
+        d->ip = MV_AT(m, MK_ENI, mv_eni, eni)->private_ips[0];
+        snprintf(d->desc, sizeof d->desc, "%s (%s)", S(m, MV_AT(m, MK_ENI, mv_eni, eni)->r.id), ip_addr_str(&d->ip, a));
+        return 0;
+    }
+    if ((i = lookup(m, MK_VPCE, ref)) != MV_NONE) {
+        const mv_vpce *x = MV_AT(m, MK_VPCE, mv_vpce, i);
+        for (uint32_t k = 0; k < x->nenis; k++)
+            if (x->enis[k].idx != MV_NONE && MV_AT(m, MK_ENI, mv_eni, x->enis[k].idx)->nprivate) {
+                d->eni = x->enis[k].idx;
+                d->ip = MV_AT(m, MK_ENI, mv_eni, d->eni)->private_ips[0];
+                snprintf(d->desc, sizeof d->desc, "%s (%s)", ref, ip_addr_str(&d->ip, a));
+                return 0;
+            }
+        snprintf(res->error, sizeof res->error, "\"%s\" has no network interface in the input", ref);
+        return -1;
+    }
+    if (ip_parse_addr(ref, &d->ip)) {
+        d->eni = eni_by_ip(e, &d->ip, MV_NONE);
+        snprintf(d->desc, sizeof d->desc, "%s%s%s", ref, d->eni != MV_NONE ? " on " : "",
+                 d->eni != MV_NONE ? S(m, MV_AT(m, MK_ENI, mv_eni, d->eni)->r.id) : "");
+        return 0;
+    }
+    snprintf(res->error, sizeof res->error, "\"%s\" is not a destination in the input (expected an ENI, instance, "
+             "interface endpoint, IP address, internet or service:NAME)", ref);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ query */
+
+int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
+{
+    const mlvpc_model *m = e->m;
+    memset(res, 0, sizeof *res);
+    res->q = *q;
+    places src = { .n = 0 };
+    src_mode mode;
+    if (resolve_source(m, e, q->from, &src, &mode, res) != 0)
+        return -1;
+    dest d;
+    const char *service;
+    if (resolve_dest(e, q->to, &d, res, &service) != 0)
+        return -1;
+    if (service)
+        snprintf(res->dst_desc, sizeof res->dst_desc, "service %s", service);
+    else
+        snprintf(res->dst_desc, sizeof res->dst_desc, "%s", d.desc);
+
+    uint32_t ntr = mode == SM_ISOLATED || !src.n ? 1 : src.n;
+    res->traces = calloc(ntr, sizeof *res->traces);
+    if (!res->traces)
+        return -2;
+    res->ntraces = ntr;
+    tctx c = { .e = e, .m = m, .q = q };
+    if (mode == SM_ISOLATED || !src.n) {
+        reach_trace *t = &res->traces[0];
+        snprintf(t->source, sizeof t->source, "%s", q->from);
+        c.t = t;
+        if (mode == SM_ISOLATED)
+            block(&c, false, q->from, "SM_NETWORK_ISOLATION",
+                  "network isolation: the container can make no network calls, even to AWS services");
+        else
+            missing(&c, "%s has no placement in the input", q->from);
+        finish_trace(&c);
+        /* SageMaker itself still reads and writes S3 through the subnets. */
+        reach_query s3q = *q;
+        s3q.proto = MV_TCP;
+        s3q.port_lo = s3q.port_hi = 443;
+        c.q = &s3q;
+        for (uint32_t i = 0; i < src.n; i++) {
+            reach_trace probe = { 0 };
+            c.t = &probe;
+            c.stopped = false;
+            dest dd;
+            if (resolve_service(&c, &src.v[i], "s3", &dd) == 0)
+                trace_place(&c, &src.v[i], &dd);
+            finish_trace(&c);
+            note(res->notes, &res->nnotes, "SageMaker's own S3 path from %s: %s%s%s", src.v[i].label,
+                 reach_verdict_name(probe.verdict), probe.nblocks ? ", blocked by " : probe.missing[0] ? ": " : "",
+                 probe.nblocks ? probe.blocks[0].component : probe.missing);
+        }
+        pieces_release(&c.pc);
+        res->verdict = t->verdict;
+        return 0;
+    }
+    for (uint32_t i = 0; i < src.n; i++) {
+        reach_trace *t = &res->traces[i];
+        c.t = t;
+        c.stopped = false;
+        dest dd = d;
+        snprintf(t->source, sizeof t->source, "%s", src.v[i].label);
+        if (service && src.v[i].vpc == MV_NONE && src.v[i].sagemaker_network) {
+            /* Outside any VPC the service's public name answers. */
+            dd.kind = DK_SERVICE_PUBLIC;
+            dd.eni = MV_NONE;
+            snprintf(dd.desc, sizeof dd.desc, "%s public endpoint", service);
+        } else if (service && resolve_service(&c, &src.v[i], service, &dd) != 0) {
+            finish_trace(&c);
+            continue;
+        }
+        trace_place(&c, &src.v[i], &dd);
+        if (c.oom) {
+            pieces_release(&c.pc);
+            return -2;
+        }
+        finish_trace(&c);
+    }
+    pieces_release(&c.pc);
+    /* Reachable only when every placement is; unreachable when one is blocked. */
+    res->verdict = RV_REACHABLE;
+    for (uint32_t i = 0; i < res->ntraces; i++) {
+        if (res->traces[i].verdict == RV_UNREACHABLE)
+            res->verdict = RV_UNREACHABLE;
+        else if (res->traces[i].verdict == RV_INDETERMINATE && res->verdict == RV_REACHABLE)
+            res->verdict = RV_INDETERMINATE;
+    }
+    return 0;
+}
+
+void reach_result_release(reach_result *res)
+{
+    free(res->traces);
+    res->traces = NULL;
+    res->ntraces = 0;
+}
