@@ -1,0 +1,295 @@
+/*
+ * Reachability semantics, one pair per point: a scenario and its twin that
+ * differ in one setting, with the verdict and the deciding code of each.
+ * The network is tests/data/reach/base.json; a variant's resources are
+ * loaded first and so replace the base's resources of the same id.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "analyses/reach.h"
+#include "inputs/load.h"
+
+#define BASE "tests/data/reach/base.json"
+
+typedef struct answer {
+    reach_verdict v;
+    char code[64];   /* code of blocked_by of the deciding placement, "" when none */
+    bool ret;        /* blocked_by is on the return path */
+    char missing[REACH_TEXT];
+    char dst[160];
+    uint32_t nplaces;
+} answer;
+
+static void load_text(mlvpc_model *m, const char *text)
+{
+    size_t n = strlen(text);
+    char *buf = malloc(n + 1);
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    mlvpc_diag err;
+    mlvpc_load_opts o = { .region = "us-east-1" };
+    if (inputs_load_buffer(m, "variant.json", buf, n, &o, &err) != MLVPC_OK)
+        fail_msg("variant: %s %s", err.path, err.text);
+    free(buf);
+}
+
+/* dns: 0 = attributes not collected, 1 = both on, 2 = hostnames off */
+static answer ask(const char *const variants[], int dns, const char *from, const char *to, const char *proto, uint16_t port)
+{
+    mlvpc_model *m = mlvpc_model_new();
+    for (int i = 0; variants && variants[i]; i++)
+        load_text(m, variants[i]);
+    mlvpc_diag err;
+    mlvpc_load_opts o = { .region = "us-east-1" };
+    if (mlvpc_model_load(m, BASE, &o, &err) != MLVPC_OK)
+        fail_msg("base: %s", err.text);
+    if (dns)
+        load_text(m, "{\"VpcId\": \"vpc-1\", \"EnableDnsSupport\": {\"Value\": true}}");
+    if (dns == 1)
+        load_text(m, "{\"VpcId\": \"vpc-1\", \"EnableDnsHostnames\": {\"Value\": true}}");
+    if (dns == 2)
+        load_text(m, "{\"VpcId\": \"vpc-1\", \"EnableDnsHostnames\": {\"Value\": false}}");
+    assert_int_equal(mlvpc_model_finish(m, &err), MLVPC_OK);
+    reach_engine *e = reach_engine_new(m);
+    reach_query q = { .from = from, .to = to, .proto = MV_TCP, .port_lo = port, .port_hi = port };
+    if (proto && strcmp(proto, "udp") == 0)
+        q.proto = MV_UDP;
+    else if (proto && strcmp(proto, "icmp") == 0)
+        q.proto = MV_ICMP;
+    else if (proto)
+        q.proto = atoi(proto);
+    reach_result r;
+    if (reach_run(e, &q, &r) != 0)
+        fail_msg("query %s -> %s: %s", from, to, r.error);
+    answer a = { .v = r.verdict, .nplaces = r.ntraces };
+    snprintf(a.dst, sizeof a.dst, "%s", r.dst_desc);
+    for (uint32_t i = 0; i < r.ntraces; i++) {
+        const reach_trace *t = &r.traces[i];
+        if (t->verdict != r.verdict)
+            continue;
+        if (t->nblocks) {
+            snprintf(a.code, sizeof a.code, "%s", t->blocks[0].code);
+            a.ret = t->blocks[0].ret;
+        }
+        snprintf(a.missing, sizeof a.missing, "%s", t->missing);
+        break;
+    }
+    reach_result_release(&r);
+    reach_engine_free(e);
+    mlvpc_model_free(m);
+    return a;
+}
+
+#define EXPECT(a, verdict, blockcode)                                                              \
+    do {                                                                                           \
+        if ((a).v != (verdict) || strcmp((a).code, (blockcode)) != 0)                              \
+            fail_msg("got %s/%s (missing: %s), want %s/%s", reach_verdict_name((a).v), (a).code,   \
+                     (a).missing, reach_verdict_name(verdict), blockcode);                         \
+    } while (0)
+
+static const char *const ONE_NACL_B_DENY_443[] = {
+    "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-b\", \"VpcId\": \"vpc-1\", \"IsDefault\": false,"
+    " \"Associations\": [{\"SubnetId\": \"subnet-b\"}, {\"SubnetId\": \"subnet-a\"}],"
+    " \"Entries\": [{\"RuleNumber\": 90, \"Egress\": false, \"Protocol\": \"6\", \"RuleAction\": \"deny\", \"CidrBlock\": \"0.0.0.0/0\","
+    "   \"PortRange\": {\"From\": 443, \"To\": 443}},"
+    "  {\"RuleNumber\": 100, \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\"},"
+    "  {\"RuleNumber\": 100, \"Egress\": true, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\"}]}]}",
+    NULL
+};
+
+/* NACLs apply only when crossing a subnet boundary. */
+static void test_same_subnet_skips_nacl(void **state)
+{
+    (void)state;
+    answer same = ask(ONE_NACL_B_DENY_443, 1, "eni-a1", "eni-a2", NULL, 443);
+    EXPECT(same, RV_REACHABLE, "");
+    answer across = ask(ONE_NACL_B_DENY_443, 1, "eni-a1", "eni-b", NULL, 443);
+    EXPECT(across, RV_UNREACHABLE, "SUBNET_ACL_RESTRICTION");
+}
+
+/* Replies are checked against the client's ephemeral ports. */
+static void test_nacl_return_path(void **state)
+{
+    (void)state;
+    static const char *const narrow[] = {
+        "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-b\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-b\"}],"
+        " \"Entries\": [{\"RuleNumber\": 100, \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\"},"
+        "  {\"RuleNumber\": 100, \"Egress\": true, \"Protocol\": \"6\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\","
+        "   \"PortRange\": {\"From\": 1024, \"To\": 40000}}]}]}", NULL };
+    static const char *const wide[] = {
+        "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-b\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-b\"}],"
+        " \"Entries\": [{\"RuleNumber\": 100, \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\"},"
+        "  {\"RuleNumber\": 100, \"Egress\": true, \"Protocol\": \"6\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\","
+        "   \"PortRange\": {\"From\": 1024, \"To\": 65535}}]}]}", NULL };
+    answer a = ask(narrow, 1, "eni-a1", "eni-b", NULL, 443);
+    EXPECT(a, RV_UNREACHABLE, "SUBNET_ACL_RESTRICTION");
+    assert_true(a.ret);
+    answer b = ask(wide, 1, "eni-a1", "eni-b", NULL, 443);
+    EXPECT(b, RV_REACHABLE, "");
+}
+
+/* An SG reference admits the referenced group's members only. */
+static void test_sg_reference(void **state)
+{
+    (void)state;
+    EXPECT(ask(NULL, 1, "eni-a1", "eni-b", NULL, 443), RV_REACHABLE, "");      /* eni-a1 has sg-a */
+    EXPECT(ask(NULL, 1, "eni-a2", "eni-b", NULL, 443), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+    EXPECT(ask(NULL, 1, "eni-a1", "eni-b", NULL, 444), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+}
+
+/* A blackhole route drops; the same route active forwards. */
+static void test_blackhole(void **state)
+{
+    (void)state;
+    static const char *const hole[] = {
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-priv\", \"VpcId\": \"vpc-1\","
+        " \"Associations\": [{\"SubnetId\": \"subnet-a\"}, {\"SubnetId\": \"subnet-b\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"0.0.0.0/0\", \"NatGatewayId\": \"nat-gone\", \"Origin\": \"CreateRoute\", \"State\": \"blackhole\"}]}]}",
+        NULL };
+    EXPECT(ask(hole, 1, "eni-a1", "internet", NULL, 443), RV_UNREACHABLE, "BAD_STATE_ROUTE");
+    EXPECT(ask(NULL, 1, "eni-a1", "internet", NULL, 443), RV_REACHABLE, "");
+}
+
+/* The internet gateway needs a public address on the ENI. */
+static void test_igw_public_ip(void **state)
+{
+    (void)state;
+    EXPECT(ask(NULL, 1, "eni-pub", "internet", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(NULL, 1, "eni-pub2", "internet", NULL, 443), RV_UNREACHABLE, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");
+}
+
+/* A public NAT gateway needs its own subnet to route to an internet gateway,
+ * and carries only TCP, UDP and ICMP. */
+static void test_nat_gateway(void **state)
+{
+    (void)state;
+    static const char *const no_igw[] = {
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-pub\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-pub\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"}]}]}",
+        NULL };
+    EXPECT(ask(no_igw, 1, "eni-a1", "internet", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+    EXPECT(ask(NULL, 1, "eni-a1", "internet", "udp", 123), RV_REACHABLE, "");
+    EXPECT(ask(NULL, 1, "eni-a1", "internet", "50", 0), RV_UNREACHABLE, "PROTOCOL_RESTRICTION");
+    static const char *const failed[] = {
+        "{\"NatGateways\": [{\"NatGatewayId\": \"nat-1\", \"SubnetId\": \"subnet-pub\", \"VpcId\": \"vpc-1\", \"State\": \"failed\","
+        " \"NatGatewayAddresses\": [{\"NetworkInterfaceId\": \"eni-nat\", \"PrivateIp\": \"10.0.0.5\", \"PublicIp\": \"3.3.3.5\"}]}]}",
+        NULL };
+    EXPECT(ask(failed, 1, "eni-a1", "internet", NULL, 443), RV_UNREACHABLE, "BAD_STATE");
+}
+
+/* Gateway endpoints carry TCP and ICMP echo only, and only for their routes. */
+static void test_gateway_endpoint(void **state)
+{
+    (void)state;
+    EXPECT(ask(NULL, 1, "eni-a1", "52.216.1.1", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(NULL, 1, "eni-a1", "52.216.1.1", "udp", 443), RV_UNREACHABLE, "VPCE_GATEWAY_PROTOCOL_RESTRICTION");
+    EXPECT(ask(NULL, 1, "eni-a1", "52.216.1.1", "icmp", 0), RV_REACHABLE, "");
+    /* the public subnet's table has no prefix-list route: S3 through the IGW */
+    answer a = ask(NULL, 1, "eni-pub", "service:s3", NULL, 443);
+    EXPECT(a, RV_REACHABLE, "");
+}
+
+/* Private DNS answers with the endpoint only when both VPC attributes are on. */
+static void test_private_dns(void **state)
+{
+    (void)state;
+    answer on = ask(NULL, 1, "eni-a1", "service:sts", NULL, 443);
+    EXPECT(on, RV_REACHABLE, "");
+    assert_non_null(strstr(on.dst, "service sts"));
+    answer unknown = ask(NULL, 0, "eni-a1", "service:sts", NULL, 443);
+    EXPECT(unknown, RV_INDETERMINATE, "");
+    assert_non_null(strstr(unknown.missing, "enableDnsSupport"));
+    /* hostnames off: the public name, here through the NAT gateway */
+    answer off = ask(NULL, 2, "eni-a1", "service:sts", NULL, 443);
+    EXPECT(off, RV_REACHABLE, "");
+    /* ... and the endpoint's SG is no longer on the path: eni-a2 gets out via NAT */
+    EXPECT(ask(NULL, 2, "eni-a2", "service:sts", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(NULL, 1, "eni-a2", "service:sts", NULL, 443), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+}
+
+/* Custom DNS servers make service names indeterminate. */
+static void test_custom_dhcp_dns(void **state)
+{
+    (void)state;
+    static const char *const custom[] = {
+        "{\"DhcpOptions\": [{\"DhcpOptionsId\": \"dopt-1\", \"DhcpConfigurations\": [{\"Key\": \"domain-name-servers\","
+        " \"Values\": [{\"Value\": \"10.0.0.2\"}]}]}]}", NULL };
+    answer a = ask(custom, 1, "eni-a1", "service:sts", NULL, 443);
+    EXPECT(a, RV_INDETERMINATE, "");
+    assert_non_null(strstr(a.missing, "custom DNS"));
+    EXPECT(ask(NULL, 1, "eni-a1", "service:sts", NULL, 443), RV_REACHABLE, "");
+}
+
+static const char JOB[] = "{\"TrainingJobArn\": \"arn:aws:sagemaker:us-east-1:111122223333:training-job/j\", \"TrainingJobName\": \"j\","
+                          " \"VpcConfig\": {\"Subnets\": [\"subnet-a\", \"%s\"], \"SecurityGroupIds\": [\"sg-a\"]},"
+                          " \"EnableNetworkIsolation\": %s, \"ResourceConfig\": {\"InstanceCount\": 2}}";
+
+/* Network isolation: the container reaches nothing. */
+static void test_network_isolation(void **state)
+{
+    (void)state;
+    char iso[512], open[512];
+    snprintf(iso, sizeof iso, JOB, "subnet-b", "true");
+    snprintf(open, sizeof open, JOB, "subnet-b", "false");
+    const char *const v1[] = { iso, NULL }, *const v2[] = { open, NULL };
+    EXPECT(ask(v1, 1, "training-job:j", "service:s3", NULL, 443), RV_UNREACHABLE, "SM_NETWORK_ISOLATION");
+    answer a = ask(v2, 1, "training-job:j", "service:s3", NULL, 443);
+    EXPECT(a, RV_REACHABLE, "");
+    assert_int_equal(a.nplaces, 2);
+}
+
+/* A source over several subnets is reachable only if every placement is. */
+static void test_every_placement(void **state)
+{
+    (void)state;
+    char job[512];
+    snprintf(job, sizeof job, JOB, "subnet-c", "false"); /* subnet-c uses the main table: local only */
+    const char *const v[] = { job, NULL };
+    answer a = ask(v, 1, "training-job:j", "service:s3", NULL, 443);
+    EXPECT(a, RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+    assert_int_equal(a.nplaces, 2);
+}
+
+/* DirectInternetAccess sends what is not the VPC through SageMaker's network. */
+static void test_notebook_direct_internet(void **state)
+{
+    (void)state;
+    static const char *const enabled[] = {
+        "{\"NotebookInstanceArn\": \"arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb\", \"NotebookInstanceName\": \"nb\","
+        " \"SubnetId\": \"subnet-c\", \"SecurityGroups\": [\"sg-a\"], \"DirectInternetAccess\": \"Enabled\"}", NULL };
+    static const char *const disabled[] = {
+        "{\"NotebookInstanceArn\": \"arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb\", \"NotebookInstanceName\": \"nb\","
+        " \"SubnetId\": \"subnet-c\", \"SecurityGroups\": [\"sg-a\"], \"DirectInternetAccess\": \"Disabled\"}", NULL };
+    EXPECT(ask(enabled, 1, "notebook:nb", "internet", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(disabled, 1, "notebook:nb", "internet", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+    /* inside the VPC both use the customer ENI and its security groups */
+    EXPECT(ask(enabled, 1, "notebook:nb", "eni-b", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(enabled, 1, "notebook:nb", "eni-b", NULL, 22), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_subnet_skips_nacl),
+        cmocka_unit_test(test_nacl_return_path),
+        cmocka_unit_test(test_sg_reference),
+        cmocka_unit_test(test_blackhole),
+        cmocka_unit_test(test_igw_public_ip),
+        cmocka_unit_test(test_nat_gateway),
+        cmocka_unit_test(test_gateway_endpoint),
+        cmocka_unit_test(test_private_dns),
+        cmocka_unit_test(test_custom_dhcp_dns),
+        cmocka_unit_test(test_network_isolation),
+        cmocka_unit_test(test_every_placement),
+        cmocka_unit_test(test_notebook_direct_internet),
+    };
+    return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
+}
