@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "../util/bytes.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -624,7 +626,7 @@ uint32_t json_get(const jdoc *d, uint32_t obj, const char *key)
         const jtok *kt = &d->t[k];
         /* The digest lives in the tape, so most keys are rejected without
          * touching the text. */
-        if (kt->count == h && kt->len == klen && memcmp(d->buf + kt->off + 1, key, klen) == 0)
+        if (kt->count == h && kt->len == klen && bytes_eq(d->buf + kt->off + 1, key, klen))
             return k + 1;
         k = d->t[k + 1].next;
     }

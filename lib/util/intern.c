@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
+
 /* Ids are short ASCII: hash 8 bytes per step (multiply and fold). */
 static uint32_t hash_bytes(const char *s, size_t len)
 {
@@ -57,7 +59,7 @@ static uint32_t probe(const intern *t, const char *s, size_t len, uint32_t h, ui
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
         uint64_t v = t->slots[i];
         uint32_t id = (uint32_t)v;
-        if (id == 0 || ((uint32_t)(v >> 32) == h && t->syms[id].len == len && memcmp(t->syms[id].s, s, len) == 0)) {
+        if (id == 0 || ((uint32_t)(v >> 32) == h && t->syms[id].len == len && bytes_eq(t->syms[id].s, s, len))) {
             *slot = i;
             return id;
         }
