@@ -514,6 +514,7 @@ int json_parse_stream(jdoc *d, char *buf, size_t size, unsigned max_depth, json_
                     /* consumed: drop its tokens; the array counts only what
                      * stays on the tape, so the tape stays consistent */
                     d->n = done_tok;
+                    d->gcache[0].obj1 = d->gcache[1].obj1 = 0; /* its indices will be reused */
                     d->t[stack[1]].count--;
                     stream_dropped++;
                 }
@@ -614,6 +615,31 @@ void json_linecol(const jdoc *d, size_t off, unsigned *line, unsigned *col)
     *col = (unsigned)(off - ls + 1);
 }
 
+enum { JGET_MIN = 12, JGET_MAX = 40 }; /* objects that get a lookup table */
+
+/* The lookup table of obj, built on first use. NULL when obj does not fit. */
+static const struct jget_cache *jget_table(jdoc *d, uint32_t obj)
+{
+    for (int i = 0; i < 2; i++)
+        if (d->gcache[i].obj1 == obj + 1)
+            return &d->gcache[i];
+    const jtok *o = &d->t[obj];
+    if (o->count > JGET_MAX)
+        return NULL;
+    struct jget_cache *c = &d->gcache[d->gcache_next++ & 1];
+    memset(c->key, 0, sizeof c->key);
+    c->obj1 = obj + 1;
+    uint32_t k = obj + 1;
+    for (uint32_t i = 0; i < o->count; i++) {
+        uint32_t s = d->t[k].count & 63;
+        while (c->key[s]) /* later duplicates land after earlier ones: first wins */
+            s = (s + 1) & 63;
+        c->key[s] = k + 1;
+        k = d->t[k + 1].next;
+    }
+    return c;
+}
+
 uint32_t json_get(const jdoc *d, uint32_t obj, const char *key)
 {
     const jtok *o = &d->t[obj];
@@ -621,6 +647,17 @@ uint32_t json_get(const jdoc *d, uint32_t obj, const char *key)
         return 0;
     size_t klen = strlen(key);
     uint32_t h = json_keyhash(key, klen);
+    /* Loaders ask a resource object for many fields: index its keys once. */
+    /* (Only closed objects: one still being parsed may gain members.) */
+    const struct jget_cache *c = o->count >= JGET_MIN && o->next > obj ? jget_table((jdoc *)d, obj) : NULL;
+    if (c) {
+        for (uint32_t s = h & 63; c->key[s]; s = (s + 1) & 63) {
+            const jtok *kt = &d->t[c->key[s] - 1];
+            if (kt->count == h && kt->len == klen && bytes_eq(d->buf + kt->off + 1, key, klen))
+                return c->key[s];
+        }
+        return 0;
+    }
     uint32_t k = obj + 1;
     for (uint32_t i = 0; i < o->count; i++) {
         const jtok *kt = &d->t[k];

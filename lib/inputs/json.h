@@ -39,6 +39,13 @@ typedef struct jdoc {
     size_t size;
     jtok *t;       /* t[0] is the root value */
     uint32_t n, cap;
+    /* json_get's lookup tables for the last two large objects asked about
+     * (a cache: not part of the document's value). */
+    struct jget_cache {
+        uint32_t obj1;           /* object index + 1; 0 = empty */
+        uint32_t key[64];        /* key token + 1 by key digest, open addressing */
+    } gcache[2];
+    uint32_t gcache_next;
     uint32_t *nl;  /* offsets of the newlines seen, ascending (line index) */
     uint32_t nnl, nlcap;
     int nl_oom;    /* the line index is incomplete: line numbers may be low */

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -183,6 +184,38 @@ static void test_bom_and_whitespace(void **state)
     done(&p);
 }
 
+/* Objects large enough for json_get's lookup table answer as the scan does. */
+static void test_get_large_objects(void **state)
+{
+    (void)state;
+    char text[2048] = "[{";
+    for (int i = 0; i < 30; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "\"Key%02d\": %d, ", i, i);
+    strcat(text, "\"Key05\": 99, \"Z\": {\"a\": 1}}, {");
+    for (int i = 0; i < 20; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s\"Other%02d\": %d", i ? ", " : "", i, 100 + i);
+    strcat(text, "}]");
+    parsed p = parse(text);
+    assert_int_equal(p.rc, 0);
+    uint32_t a = json_child(0), b = json_next(&p.d, a);
+    int64_t v;
+    for (int round = 0; round < 2; round++) { /* alternate objects: both stay cached */
+        for (int i = 0; i < 30; i++) {
+            char k[8];
+            snprintf(k, sizeof k, "Key%02d", i);
+            assert_true(json_int(&p.d, json_get(&p.d, a, k), &v));
+            assert_int_equal(v, i); /* the first of duplicate keys */
+        }
+        assert_true(json_int(&p.d, json_get(&p.d, b, "Other07"), &v));
+        assert_int_equal(v, 107);
+        assert_int_equal(json_get(&p.d, a, "Other07"), 0);
+        assert_int_equal(json_get(&p.d, b, "Key07"), 0);
+        assert_int_equal(json_get(&p.d, a, "Key"), 0);
+        assert_int_equal(json_type(&p.d, json_get(&p.d, a, "Z")), J_OBJ);
+    }
+    done(&p);
+}
+
 typedef struct seen {
     uint32_t index[8];
     int n;
@@ -239,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_linecol_after_decoding),
         cmocka_unit_test(test_bom_and_whitespace),
         cmocka_unit_test(test_stream_consumes_elements),
+        cmocka_unit_test(test_get_large_objects),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
