@@ -201,7 +201,7 @@ static void test_get_large_objects(void **state)
     int64_t v;
     for (int round = 0; round < 2; round++) { /* alternate objects: both stay cached */
         for (int i = 0; i < 30; i++) {
-            char k[8];
+            char k[16];
             snprintf(k, sizeof k, "Key%02d", i);
             assert_true(json_int(&p.d, json_get(&p.d, a, k), &v));
             assert_int_equal(v, i); /* the first of duplicate keys */
