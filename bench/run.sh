@@ -63,6 +63,10 @@ for n in $SIZES; do
         sed 's/^/    /' "$tmp/gen$n.txt"
         continue
     fi
+    # Flush the new files to disk first: writeback running during the runs
+    # would be measured too. Then one untimed load warms the page cache.
+    sync
+    $PIN "$LOAD" "$dir" 1 >/dev/null 2>&1
     $PIN "$LOAD" "$dir" "$RUNS" >"$tmp/load$n.txt" 2>&1
     if [ "$(field status "$tmp/load$n.txt")" != ok ]; then
         printf '%10s  load failed:\n' "~$n"
