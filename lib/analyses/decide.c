@@ -12,16 +12,24 @@ void pieces_release(pieces *p)
 
 void pieces_clear(pieces *p) { p->n = 0; }
 
+/* Make room for one more element of `size` bytes in *v (capacity *cap). */
+static int reserve(void **v, uint32_t *cap, uint32_t n, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    uint32_t ncap = *cap ? *cap * 2 : 8;
+    void *nv = ncap > *cap ? realloc(*v, (size_t)ncap * size) : NULL;
+    if (!nv)
+        return -1;
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
 static int add(pieces *p, const hbox *b, verdict v, uint32_t owner, uint32_t rule, uint32_t why)
 {
-    if (p->n == p->cap) {
-        uint32_t cap = p->cap ? p->cap * 2 : 8;
-        piece *nv = cap > p->cap ? realloc(p->v, (size_t)cap * sizeof *nv) : NULL;
-        if (!nv)
-            return -1;
-        p->v = nv;
-        p->cap = cap;
-    }
+    if (reserve((void **)&p->v, &p->cap, p->n, sizeof *p->v) != 0)
+        return -1;
     p->v[p->n++] = (piece){ .box = *b, .v = v, .owner = owner, .rule = rule, .why = why };
     return 0;
 }
@@ -34,14 +42,8 @@ typedef struct boxes {
 
 static int boxes_push(boxes *l, const hbox *b)
 {
-    if (l->n == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 8;
-        hbox *nv = cap > l->cap ? realloc(l->v, (size_t)cap * sizeof *nv) : NULL;
-        if (!nv)
-            return -1;
-        l->v = nv;
-        l->cap = cap;
-    }
+    if (reserve((void **)&l->v, &l->cap, l->n, sizeof *l->v) != 0)
+        return -1;
     l->v[l->n++] = *b;
     return 0;
 }

@@ -201,15 +201,13 @@ static void note(char notes[][REACH_TEXT], uint32_t *n, const char *fmt, ...)
 
 static void proto_text(int proto, char *buf, size_t n)
 {
-    static const struct { int p; const char *s; } names[] = {
-        { MV_PROTO_ALL, "all traffic" }, { MV_TCP, "tcp" }, { MV_UDP, "udp" }, { MV_ICMP, "icmp" }, { MV_ICMPV6, "icmpv6" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (names[i].p == proto) {
-            snprintf(buf, n, "%s", names[i].s);
-            return;
-        }
-    snprintf(buf, n, "protocol %d", proto);
+    const char *name = mv_proto_name(proto);
+    if (proto == MV_PROTO_ALL)
+        snprintf(buf, n, "all traffic");
+    else if (name)
+        snprintf(buf, n, "%s", name);
+    else
+        snprintf(buf, n, "protocol %d", proto);
 }
 
 static void match_text(const mv_match *mt, char *buf, size_t n)

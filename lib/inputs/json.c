@@ -198,6 +198,19 @@ static inline uint64_t special_mask(uint64_t v)
     return eq_mask(v, '"') | eq_mask(v, '\\') | ctl | (v & HIGH);
 }
 
+#if defined(__SSE2__)
+/* Bit i set when p[i] is '"', '\\', or a byte < 0x20 or >= 0x80 (a signed
+ * compare with 0x20 catches both), for the 16 bytes at p. */
+static inline unsigned special16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                              _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(sp);
+}
+#endif
+
 /*
  * Parse the string whose opening quote is at *pp. Decodes in place and
  * NUL-terminates; the buffer's byte after the input guarantees room for
@@ -211,12 +224,7 @@ static int parse_string_slow(jdoc *d, const char **pp, uint32_t *len)
     for (;;) {
 #if defined(__SSE2__)
         while (end - p >= 16) {
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-            /* '"', '\\', or a byte < 0x20 or >= 0x80 (signed: < 0x20 covers both) */
-            __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-            unsigned mk = (unsigned)_mm_movemask_epi8(sp);
+            unsigned mk = special16(p);
             unsigned n = mk ? (unsigned)__builtin_ctz(mk) : 16;
             if (w) {
                 memmove(w, p, n);
@@ -319,11 +327,7 @@ static inline int parse_string(jdoc *d, const char **pp, uint32_t *len)
 #if defined(__SSE2__)
     const char *p = *pp + 1, *end = d->buf + d->size;
     while (end - p >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-        __m128i sp = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                               _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
-        unsigned mk = (unsigned)_mm_movemask_epi8(sp);
+        unsigned mk = special16(p);
         if (!mk) {
             p += 16;
             continue;

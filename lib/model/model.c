@@ -59,6 +59,17 @@ static const char *const job_kind_names[MJ_COUNT] = {
     [MJ_TRAINING] = "training-job", [MJ_PROCESSING] = "processing-job",
     [MJ_TUNING] = "tuning-job",
 };
+const char *mv_proto_name(int proto)
+{
+    static const struct { int num; const char *name; } names[] = {
+        { MV_PROTO_ALL, "all" }, { MV_TCP, "tcp" }, { MV_UDP, "udp" }, { MV_ICMP, "icmp" }, { MV_ICMPV6, "icmpv6" },
+    };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (names[i].num == proto)
+            return names[i].name;
+    return NULL;
+}
+
 const char *mv_job_kind_name(mv_job_kind k) { return k < MJ_COUNT ? job_kind_names[k] : "?"; }
 
 mlvpc_model *mlvpc_model_new(void)

@@ -143,6 +143,9 @@ typedef struct mv_match {
     int16_t icmp_type, icmp_code;
 } mv_match;
 
+/* "tcp", "udp", "icmp", "icmpv6", "all" (-1), or NULL for other numbers. */
+const char *mv_proto_name(int proto);
+
 typedef enum mv_peer { MP_CIDR = 0, MP_SG, MP_PL } mv_peer;
 
 typedef struct mv_sg_rule {

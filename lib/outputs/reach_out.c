@@ -165,15 +165,11 @@ static const reach_trace *main_trace(const reach_result *res)
 
 static void proto_name(const reach_query *q, char *buf, size_t n)
 {
-    static const struct { int p; const char *s; } names[] = {
-        { MV_PROTO_ALL, "all" }, { MV_TCP, "tcp" }, { MV_UDP, "udp" }, { MV_ICMP, "icmp" }, { MV_ICMPV6, "icmpv6" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (names[i].p == q->proto) {
-            snprintf(buf, n, "%s", names[i].s);
-            return;
-        }
-    snprintf(buf, n, "%d", q->proto);
+    const char *name = mv_proto_name(q->proto);
+    if (name)
+        snprintf(buf, n, "%s", name);
+    else
+        snprintf(buf, n, "%d", q->proto);
 }
 
 static void write_json(jw *w, const reach_result *res)

@@ -139,15 +139,11 @@ static const char *tri_str(mv_tri t) { return t == MV_TRUE ? "true" : t == MV_FA
 
 static void proto_str(int proto, char *buf, size_t n)
 {
-    static const struct { int num; const char *name; } names[] = {
-        { MV_PROTO_ALL, "all" }, { MV_TCP, "tcp" }, { MV_UDP, "udp" }, { MV_ICMP, "icmp" }, { MV_ICMPV6, "icmpv6" },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (names[i].num == proto) {
-            snprintf(buf, n, "%s", names[i].name);
-            return;
-        }
-    snprintf(buf, n, "%d", proto);
+    const char *name = mv_proto_name(proto);
+    if (name)
+        snprintf(buf, n, "%s", name);
+    else
+        snprintf(buf, n, "%d", proto);
 }
 
 /* "443", "1024-65535", "all" for TCP/UDP; "type 3 code 4" for ICMP; "" otherwise. */
