@@ -122,4 +122,16 @@ if [ -n "$big" ]; then
         sed 's/^/    /' "$tmp/json.txt"
     fi
 fi
+# Reachability queries on a ~10k-ENI snapshot (load excluded).
+REACH=$BUILD/bench/reach_bench
+if [ -x "$REACH" ] && "$GEN" 20000 "$tmp/reach" >/dev/null 2>&1; then
+    if $PIN "$REACH" "$tmp/reach" 20000 >"$tmp/reach.txt" 2>&1; then
+        echo "reach: $(field enis "$tmp/reach.txt") ENIs, $(field queries "$tmp/reach.txt") queries:" \
+            "median $(field median_us "$tmp/reach.txt") us, p90 $(field p90_us "$tmp/reach.txt") us per query," \
+            "$(field qps "$tmp/reach.txt") queries/s (goal: median < 1 ms)"
+    else
+        echo "reach: failed:"
+        sed 's/^/    /' "$tmp/reach.txt"
+    fi
+fi
 exit 0
