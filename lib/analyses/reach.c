@@ -104,6 +104,7 @@ typedef struct place {
     const mv_ref *sgs;
     uint32_t nsgs;
     ip_addr ip;      /* af 0: any address of the subnet */
+    ip_addr ip6;     /* the ENI's first IPv6 address, af 0 when none */
     mv_tri has_public;
     ip_addr public_ip;
     bool sagemaker_network; /* traffic leaves through SageMaker's own VPC (A.7) */
@@ -424,6 +425,27 @@ static bool in_vpc(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
     return false;
 }
 
+/* The Amazon DNS server of a VPC: its primary IPv4 CIDR's base plus two,
+ * 169.254.169.253, or fd00:ec2::253 [VPC-UG:AmazonDNS]. */
+static bool is_resolver(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
+{
+    ip_addr fixed;
+    if ((ip_parse_addr("169.254.169.253", &fixed) && !memcmp(&fixed, a, sizeof fixed)) ||
+        (ip_parse_addr("fd00:ec2::253", &fixed) && !memcmp(&fixed, a, sizeof fixed)))
+        return true;
+    if (vpc == MV_NONE)
+        return false;
+    const mv_vpc *v = MV_AT(m, MK_VPC, mv_vpc, vpc);
+    for (uint32_t k = 0; k < v->ncidrs; k++) {
+        if (v->cidrs[k].a.af != IP_V4)
+            continue;
+        u128 lo, hi;
+        prefix_range(&v->cidrs[k], &lo, &hi);
+        return a->af == IP_V4 && ip_to_u128(a) == lo + 2; /* the primary block comes first */
+    }
+    return false;
+}
+
 /* RFC 1918 and RFC 6598 (shared) ranges, which internet gateways refuse (A.4). */
 static bool private_v4(const ip_addr *a)
 {
@@ -639,6 +661,21 @@ static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, c
     nacl_step(c, src->subnet, false, &rb, true);
 }
 
+/* Out through an egress-only internet gateway: IPv6, outbound-initiated,
+ * stateful; NACLs still apply (A.4). */
+static void via_eigw(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    const char *id = S(m, r->tgt.sym);
+    nacl_step(c, src->subnet, true, fwd, false);
+    hop(c, false, id, "egress-only-internet-gateway", "allow", "IPv6, outbound-initiated");
+    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
+    hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    if (ports_matter(fwd))
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+    nacl_step(c, src->subnet, false, &rb, true);
+}
+
 /* Across a peering connection into the other VPC (A.5). */
 static void via_peering(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
 {
@@ -724,6 +761,8 @@ static void trace_place(tctx *c, const place *src, const dest *d)
     hbox fwd = hbox_all(d->ip.af);
     if (src->ip.af == d->ip.af) {
         fwd.src_lo = fwd.src_hi = ip_to_u128(&src->ip);
+    } else if (src->ip6.af == d->ip.af) {
+        fwd.src_lo = fwd.src_hi = ip_to_u128(&src->ip6);
     } else {
         const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, src->subnet);
         bool found = false;
@@ -755,7 +794,13 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         }
     }
 
-    /* DNS to the Amazon resolver is never filtered (A.0). */
+    /* DNS to the Amazon resolver is never filtered by SGs or NACLs (A.0). */
+    if (is_resolver(m, src->vpc, &d->ip) && q->proto != MV_PROTO_ALL &&
+        (q->proto == MV_UDP || q->proto == MV_TCP) && q->port_lo == 53 && q->port_hi == 53) {
+        hop(c, false, ip_addr_str(&d->ip, a), "dns-resolver", "deliver",
+            "the Amazon DNS server; security groups and network ACLs do not filter it");
+        return;
+    }
     /* Route first: whether the destination sees the source's private address
      * (for SG references) depends on the path. */
     uint32_t rtb;
@@ -805,6 +850,9 @@ static void trace_place(tctx *c, const place *src, const dest *d)
     case MT_PCX:
         via_peering(c, src, r, &fwd, d);
         return;
+    case MT_EIGW:
+        via_eigw(c, src, r, &fwd, d);
+        return;
     default:
         /* Transit gateways, VPN gateways, appliances: their far side is not
          * in an AWS CLI snapshot of VPCs. */
@@ -843,6 +891,8 @@ static void place_of_eni(const mlvpc_model *m, uint32_t i, place *p)
     p->nsgs = e->nsgs;
     if (e->nprivate)
         p->ip = e->private_ips[0];
+    if (e->nipv6)
+        p->ip6 = e->ipv6[0];
     p->has_public = e->npublic ? MV_TRUE : MV_FALSE;
     if (e->npublic)
         p->public_ip = e->public_ips[0];
@@ -867,7 +917,7 @@ static void places_of_sagemaker(const mlvpc_model *m, const mv_res *r, const mv_
     }
 }
 
-typedef enum src_mode { SM_NORMAL = 0, SM_ISOLATED } src_mode;
+typedef enum src_mode { SM_NORMAL = 0, SM_ISOLATED, SM_INTERNET } src_mode;
 
 /* A SageMaker resource without a VPC runs in SageMaker's own network, which
  * has internet access (A.7, [SM-DG:mkt-algo-model-internet-free]). */
@@ -889,6 +939,10 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     *mode = SM_NORMAL;
     uint32_t i;
     ip_addr a;
+    if (strcmp(ref, "internet") == 0) {
+        *mode = SM_INTERNET;
+        return 0;
+    }
     if ((i = lookup(m, MK_ENI, ref)) != MV_NONE) {
         place_of_eni(m, i, &out->v[out->n++]);
         return 0;
@@ -983,7 +1037,7 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
         }
         return 0;
     }
-    snprintf(res->error, sizeof res->error, "\"%s\" is not a source in the input (expected an ENI, instance, IP address, "
+    snprintf(res->error, sizeof res->error, "\"%s\" is not a source in the input (expected an ENI, instance, IP address, internet, "
              "notebook:, domain:, training-job:, processing-job:, tuning-job:, model: or endpoint: reference)", ref);
     return -1;
 }
@@ -1176,6 +1230,110 @@ static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result 
     return -1;
 }
 
+/* The ENI that public address a is associated with, or MV_NONE. */
+static uint32_t eni_by_public_ip(const mlvpc_model *m, const ip_addr *a)
+{
+    for (uint32_t i = 0; i < MV_N(m, MK_ENI); i++) {
+        const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
+        for (uint32_t k = 0; k < e->npublic; k++)
+            if (!memcmp(&e->public_ips[k], a, sizeof *a))
+                return i;
+    }
+    return MV_NONE;
+}
+
+/*
+ * From an arbitrary internet address in through an internet gateway: the
+ * destination must be a public address associated with an ENI, which the
+ * gateway maps to its private address (A.4); the reply must be routed back
+ * to the gateway. Clients on the internet may use any ephemeral port, so
+ * replies are checked against 1024-65535 (A.2).
+ */
+static void trace_from_internet(tctx *c, const dest *d)
+{
+    const mlvpc_model *m = c->m;
+    const reach_query *q = c->q;
+    char a[IP_STR_MAX];
+    ip_addr client;
+    snprintf(c->t->source, sizeof c->t->source, "internet");
+    if (!pick_internet(m, &client) || d->kind != DK_ADDR) {
+        missing(c, "a destination inside the model for traffic from the internet");
+        return;
+    }
+    uint32_t eni = eni_by_public_ip(m, &d->ip);
+    ip_addr pub = d->ip;
+    if (eni == MV_NONE && d->eni != MV_NONE) {
+        eni = d->eni;
+        const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, eni);
+        if (!e->npublic) {
+            block(c, false, S(m, e->r.id), "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                  "%s has no public address: nothing on the internet can address it", S(m, e->r.id));
+            return;
+        }
+        pub = e->public_ips[0];
+    }
+    if (eni == MV_NONE) {
+        block(c, false, d->desc, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+              "%s is not a public address of any network interface in the input", ip_addr_str(&d->ip, a));
+        return;
+    }
+    place dp;
+    place_of_eni(m, eni, &dp);
+    if (MV_AT(m, MK_ENI, mv_eni, eni)->owner == MW_NATGW) {
+        block(c, false, dp.label, "NO_POSSIBLE_DESTINATION", "a NAT gateway accepts no connection from outside");
+        return;
+    }
+    if (dp.subnet == MV_NONE || dp.vpc == MV_NONE) {
+        missing(c, "the subnet of %s", dp.label);
+        return;
+    }
+    /* The VPC's internet gateway. */
+    uint32_t igw = MV_NONE;
+    for (uint32_t i = 0; i < MV_N(m, MK_IGW) && igw == MV_NONE; i++) {
+        const mv_igw *g = MV_AT(m, MK_IGW, mv_igw, i);
+        for (uint32_t k = 0; k < g->nattach; k++)
+            if (g->attach[k].vpc.idx == dp.vpc)
+                igw = i;
+    }
+    if (igw == MV_NONE) {
+        block(c, false, S(m, MV_AT(m, MK_VPC, mv_vpc, dp.vpc)->r.id), "NO_ROUTE_TO_DESTINATION",
+              "the VPC has no internet gateway in the input");
+        return;
+    }
+    const char *gid = S(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
+    hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(&pub, a),
+        dp.label);
+    hbox fwd = hbox_all(IP_V4);
+    fwd.src_lo = fwd.src_hi = ip_to_u128(&client);
+    fwd.dst_lo = fwd.dst_hi = ip_to_u128(&dp.ip);
+    if (q->proto != MV_PROTO_ALL) {
+        fwd.proto_lo = fwd.proto_hi = (uint16_t)q->proto;
+        fwd.sport_lo = fwd.sport_hi = fwd.dport_lo = fwd.dport_hi = 0;
+        fwd.type_lo = fwd.type_hi = fwd.code_lo = fwd.code_hi = 0;
+        if (q->proto == MV_TCP || q->proto == MV_UDP) {
+            fwd.dport_lo = q->port_lo;
+            fwd.dport_hi = q->port_hi;
+            fwd.sport_lo = EPH_NAT_LO;
+            fwd.sport_hi = EPH_NAT_HI;
+        } else if (q->proto == MV_ICMP) {
+            fwd.type_lo = fwd.type_hi = 8;
+        }
+    }
+    nacl_step(c, dp.subnet, false, &fwd, false);
+    sg_peer anyone = { 0 };
+    sg_step(c, &dp, false, &anyone, &fwd);
+    hop(c, false, dp.label, "network-interface", "deliver", "delivered to %s", dp.label);
+    hbox rb = return_box(&fwd, EPH_NAT_LO, EPH_NAT_HI);
+    if (ports_matter(&fwd))
+        TNOTE(c, "return traffic to ports %u-%u (internet clients may use any ephemeral port)", EPH_NAT_LO, EPH_NAT_HI);
+    nacl_step(c, dp.subnet, true, &rb, true);
+    uint32_t rtb;
+    const mv_route *back = route_step(c, dp.subnet, &rb, true, &rtb);
+    if (back && !(back->target == MT_IGW && back->tgt.idx == igw))
+        block(c, true, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
+              "the reply is routed to %s, not to the internet gateway", S(m, back->tgt.sym));
+}
+
 /* ------------------------------------------------------------------ query */
 
 int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
@@ -1202,6 +1360,20 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
         return -2;
     res->ntraces = ntr;
     tctx c = { .e = e, .m = m, .q = q };
+    if (mode == SM_INTERNET) {
+        if (service) {
+            snprintf(res->error, sizeof res->error, "from the internet, the destination must be in the input");
+            return -1;
+        }
+        c.t = &res->traces[0];
+        trace_from_internet(&c, &d);
+        pieces_release(&c.pc);
+        if (c.oom)
+            return -2;
+        finish_trace(&c);
+        res->verdict = c.t->verdict;
+        return 0;
+    }
     if (mode == SM_ISOLATED || !src.n) {
         reach_trace *t = &res->traces[0];
         snprintf(t->source, sizeof t->source, "%s", q->from);

@@ -275,6 +275,49 @@ static void test_notebook_direct_internet(void **state)
     EXPECT(ask(enabled, 1, "notebook:nb", "eni-b", NULL, 22), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
 }
 
+/* IPv6 out through an egress-only internet gateway; inbound from the internet. */
+static void test_ipv6_and_inbound(void **state)
+{
+    (void)state;
+    const char *const v6[] = {
+        "{\"Vpcs\": [{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/16\", \"DhcpOptionsId\": \"dopt-1\","
+        " \"Ipv6CidrBlockAssociationSet\": [{\"Ipv6CidrBlock\": \"2600:1f18:1:100::/56\", \"Ipv6CidrBlockState\": {\"State\": \"associated\"}}]}],"
+        " \"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-a1\", \"SubnetId\": \"subnet-a\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.1.10\", \"Ipv6Addresses\": [{\"Ipv6Address\": \"2600:1f18:1:101::10\"}],"
+        " \"Groups\": [{\"GroupId\": \"sg-a\"}]}],"
+        " \"EgressOnlyInternetGateways\": [{\"EgressOnlyInternetGatewayId\": \"eigw-1\", \"Attachments\": [{\"VpcId\": \"vpc-1\", \"State\": \"attached\"}]}],"
+        " \"RouteTables\": [{\"RouteTableId\": \"rtb-priv\", \"VpcId\": \"vpc-1\","
+        " \"Associations\": [{\"SubnetId\": \"subnet-a\"}, {\"SubnetId\": \"subnet-b\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationIpv6CidrBlock\": \"::/0\", \"EgressOnlyInternetGatewayId\": \"eigw-1\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}]}",
+        NULL, NULL };
+    /* sg-a allows egress to 0.0.0.0/0 only: IPv4 rules never match IPv6 */
+    EXPECT(ask(v6, 1, "eni-a1", "2606:4700::1111", NULL, 443), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+    const char *v6_sg[] = { v6[0],
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-a\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [],"
+        " \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\", \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}]}]}", NULL, NULL };
+    /* the default NACL of the base has IPv4 entries only: IPv6 meets the implicit deny */
+    EXPECT(ask(v6_sg, 1, "eni-a1", "2606:4700::1111", NULL, 443), RV_UNREACHABLE, "SUBNET_ACL_RESTRICTION");
+    const char *v6_open[] = { v6[0], v6_sg[1],
+        "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-def\", \"VpcId\": \"vpc-1\", \"IsDefault\": true, \"Entries\": ["
+        " {\"RuleNumber\": 101, \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"Ipv6CidrBlock\": \"::/0\"},"
+        " {\"RuleNumber\": 101, \"Egress\": true, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"Ipv6CidrBlock\": \"::/0\"}]}]}",
+        NULL };
+    EXPECT(ask(v6_open, 1, "eni-a1", "2606:4700::1111", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(NULL, 1, "eni-a1", "2606:4700::1111", NULL, 443), RV_UNREACHABLE, "NO_POSSIBLE_DESTINATION");
+    /* inbound: only to an ENI with a public address, and the reply must go back to the IGW */
+    EXPECT(ask(NULL, 1, "internet", "eni-pub", NULL, 443), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+    static const char *const open443[] = {
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-a\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\","
+        " \"FromPort\": 443, \"ToPort\": 443, \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}],"
+        " \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}]}", NULL };
+    EXPECT(ask(open443, 1, "internet", "eni-pub", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(open443, 1, "internet", "eni-pub2", NULL, 443), RV_UNREACHABLE, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS");
+    EXPECT(ask(open443, 1, "internet", "3.3.3.5", NULL, 443), RV_UNREACHABLE, "NO_POSSIBLE_DESTINATION"); /* NAT */
+    /* DNS to the VPC resolver is never filtered */
+    EXPECT(ask(ONE_NACL_B_DENY_443, 1, "eni-a2", "10.0.0.2", "udp", 53), RV_REACHABLE, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_network_isolation),
         cmocka_unit_test(test_every_placement),
         cmocka_unit_test(test_notebook_direct_internet),
+        cmocka_unit_test(test_ipv6_and_inbound),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
