@@ -318,6 +318,39 @@ static void test_ipv6_and_inbound(void **state)
     EXPECT(ask(ONE_NACL_B_DENY_443, 1, "eni-a2", "10.0.0.2", "udp", 53), RV_REACHABLE, "");
 }
 
+/* Studio: PublicInternetOnly goes out through SageMaker's network, VpcOnly
+ * through the domain's subnets only. */
+static void test_studio_modes(void **state)
+{
+    (void)state;
+    static const char *const pub[] = {
+        "{\"DomainArn\": \"arn:aws:sagemaker:us-east-1:111122223333:domain/d-1\", \"DomainId\": \"d-1\", \"VpcId\": \"vpc-1\","
+        " \"SubnetIds\": [\"subnet-c\"], \"AppNetworkAccessType\": \"PublicInternetOnly\","
+        " \"DefaultUserSettings\": {\"SecurityGroups\": [\"sg-a\"]}}", NULL };
+    static const char *const vpconly[] = {
+        "{\"DomainArn\": \"arn:aws:sagemaker:us-east-1:111122223333:domain/d-1\", \"DomainId\": \"d-1\", \"VpcId\": \"vpc-1\","
+        " \"SubnetIds\": [\"subnet-c\"], \"AppNetworkAccessType\": \"VpcOnly\","
+        " \"DefaultUserSettings\": {\"SecurityGroups\": [\"sg-a\"]}}", NULL };
+    EXPECT(ask(pub, 1, "domain:d-1", "internet", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(vpconly, 1, "domain:d-1", "internet", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+}
+
+/* A gateway endpoint serves only the route tables it is associated with. */
+static void test_gateway_endpoint_association(void **state)
+{
+    (void)state;
+    /* subnet-c uses the main table, which has no prefix-list route */
+#define NB(subnet)                                                                                    \
+    "{\"NotebookInstanceArn\": \"arn:aws:sagemaker:us-east-1:111122223333:notebook-instance/nb\", "      \
+    "\"NotebookInstanceName\": \"nb\", \"SubnetId\": \"" subnet "\", \"SecurityGroups\": [\"sg-a\"], " \
+    "\"DirectInternetAccess\": \"Disabled\"}"
+    const char *in_c = NB("subnet-c"), *in_a = NB("subnet-a");
+#undef NB
+    const char *const vc[] = { in_c, NULL }, *const va[] = { in_a, NULL };
+    EXPECT(ask(vc, 1, "notebook:nb", "service:s3", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+    EXPECT(ask(va, 1, "notebook:nb", "service:s3", NULL, 443), RV_REACHABLE, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +367,8 @@ int main(void)
         cmocka_unit_test(test_every_placement),
         cmocka_unit_test(test_notebook_direct_internet),
         cmocka_unit_test(test_ipv6_and_inbound),
+        cmocka_unit_test(test_studio_modes),
+        cmocka_unit_test(test_gateway_endpoint_association),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
