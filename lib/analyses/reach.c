@@ -108,6 +108,8 @@ typedef struct place {
     mv_tri has_public;
     ip_addr public_ip;
     bool sagemaker_network; /* traffic leaves through SageMaker's own VPC (A.7) */
+    bool nfs_only;          /* Studio PublicInternetOnly: only EFS (NFS) traffic uses the VPC */
+    bool isolated;          /* EnableNetworkIsolation: the container makes no network calls */
     char label[128];
 } place;
 
@@ -116,7 +118,8 @@ typedef enum dkind { DK_ADDR = 0, DK_INTERNET, DK_SERVICE_PUBLIC } dkind;
 typedef struct dest {
     dkind kind;
     ip_addr ip;
-    uint32_t eni; /* the ENI that owns ip, or MV_NONE */
+    uint32_t eni;       /* the ENI that owns ip, or MV_NONE */
+    uint32_t pub_owner; /* the ENI whose public address ip is, or MV_NONE */
     char desc[160];
 } dest;
 
@@ -160,14 +163,16 @@ static void block(tctx *c, bool ret, const char *component, const char *code, co
     reach_trace *t = c->t;
     if (t->nblocks == REACH_MAX_BLOCKS)
         return;
-    reach_block *b = &t->blocks[t->nblocks++];
-    b->ret = ret;
-    snprintf(b->component, sizeof b->component, "%s", component);
-    b->code = code;
+    reach_block b = { .ret = ret, .code = code };
+    snprintf(b.component, sizeof b.component, "%s", component);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(b->rule, sizeof b->rule, fmt, ap);
+    vsnprintf(b.rule, sizeof b.rule, fmt, ap);
     va_end(ap);
+    for (uint32_t i = 0; i < t->nblocks; i++) /* the same setting found twice */
+        if (t->blocks[i].code == code && !strcmp(t->blocks[i].component, b.component) && !strcmp(t->blocks[i].rule, b.rule))
+            return;
+    t->blocks[t->nblocks++] = b;
 }
 
 static void missing(tctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -290,7 +295,11 @@ static void nacl_step(tctx *c, uint32_t subnet, bool egress, const hbox *b, bool
         break;
     }
     if (!any_deny) {
+        /* Quote the entry that decides most of the packets (by ports). */
         const piece *p = &c->pc.v[0];
+        for (uint32_t i = 1; i < c->pc.n; i++)
+            if ((uint32_t)(c->pc.v[i].box.dport_hi - c->pc.v[i].box.dport_lo) > (uint32_t)(p->box.dport_hi - p->box.dport_lo))
+                p = &c->pc.v[i];
         nacl_entry_text(&n->entries[p->rule], text, sizeof text);
         hop(c, ret, S(m, n->r.id), "network-acl", "allow", "%s %s%s", egress ? "outbound" : "inbound", text,
             c->pc.n > 1 ? " (and other rules)" : "");
@@ -461,6 +470,22 @@ static bool private_v4(const ip_addr *a)
 
 /* ------------------------------------------------------------------ path segments */
 
+/* The client's ephemeral ports (A.2 table): Lambda and load balancers use
+ * 1024-65535; other clients are assumed to be Linux. */
+static void client_ports(const mlvpc_model *m, const place *src, uint16_t *lo, uint16_t *hi, const char **who)
+{
+    mv_owner o = src->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, src->eni)->owner : MW_UNKNOWN;
+    if (o == MW_LAMBDA || o == MW_ELB) {
+        *lo = EPH_NAT_LO;
+        *hi = EPH_NAT_HI;
+        *who = o == MW_LAMBDA ? "Lambda" : "load balancer";
+    } else {
+        *lo = EPH_LINUX_LO;
+        *hi = EPH_LINUX_HI;
+        *who = "Linux";
+    }
+}
+
 static hbox return_box(const hbox *fwd, uint16_t eph_lo, uint16_t eph_hi)
 {
     hbox r = *fwd;
@@ -484,7 +509,7 @@ static hbox return_box(const hbox *fwd, uint16_t eph_lo, uint16_t eph_hi)
 static bool ports_matter(const hbox *b) { return b->proto_lo == b->proto_hi && (b->proto_lo == MV_TCP || b->proto_lo == MV_UDP); }
 
 /* Delivery to an ENI of the source's VPC (local route) or a peered VPC. */
-static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox *fwd, uint32_t dst_vpc)
+static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox *fwd, uint32_t dst_vpc, bool identity)
 {
     const mlvpc_model *m = c->m;
     /* The address names an ENI of the VPC the packet is in, if any. */
@@ -518,19 +543,49 @@ static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox 
     const mv_eni *de = MV_AT(m, MK_ENI, mv_eni, d->eni);
     place dp = { .eni = d->eni, .subnet = dsub, .vpc = dst_vpc, .sgs = de->sgs, .nsgs = de->nsgs };
     snprintf(dp.label, sizeof dp.label, "%s", S(m, de->r.id));
-    /* SG references match the source's private address, preserved here. */
-    sg_peer from = { src->sgs, src->nsgs };
+    /* SG references match the source's private address, preserved here
+     * (but not across Regions: inter-Region peering carries no group identity). */
+    sg_peer from = { identity ? src->sgs : NULL, identity ? src->nsgs : 0 };
     sg_step(c, &dp, false, &from, fwd);
     hop(c, false, S(m, de->r.id), "network-interface", "deliver", "delivered to %s", S(m, de->r.id));
     /* Reply: SGs are stateful; NACLs are checked again against the
      * client's ephemeral ports. */
     if (!same_subnet) {
-        hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+        uint16_t elo, ehi;
+        const char *who;
+        client_ports(m, src, &elo, &ehi, &who);
+        hbox rb = return_box(fwd, elo, ehi);
         if (ports_matter(fwd))
-            TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+            TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
         nacl_step(c, dsub, true, &rb, true);
         nacl_step(c, src->subnet, false, &rb, true);
     }
+}
+
+/* A route table associated with gateway `gw` (a gateway route table
+ * steering its inbound traffic), or MV_NONE. */
+static uint32_t edge_table(const mlvpc_model *m, uint32_t gw_sym)
+{
+    for (uint32_t i = 0; i < MV_N(m, MK_RTB); i++) {
+        const mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, i);
+        for (uint32_t k = 0; k < t->nassocs; k++)
+            if (t->assocs[k].gateway.sym == gw_sym)
+                return i;
+    }
+    return MV_NONE;
+}
+
+/* Arrival on the internet. A public address of an ENI of the model comes
+ * back in through that ENI's internet gateway, where its NACL and security
+ * groups apply again: that leg is not followed yet, so say so. */
+static void deliver_internet(tctx *c, const dest *d)
+{
+    if (d->pub_owner != MV_NONE) {
+        missing(c, "%s is a public address of %s: the way back in through its internet gateway is not modelled yet",
+                d->desc, S(c->m, MV_AT(c->m, MK_ENI, mv_eni, d->pub_owner)->r.id));
+        return;
+    }
+    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
 }
 
 /* Out through an internet gateway: needs a public address (A.4). */
@@ -539,6 +594,10 @@ static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fw
     const mlvpc_model *m = c->m;
     const char *igw = S(m, r->tgt.sym);
     char a[IP_STR_MAX];
+    if (r->tgt.idx == MV_NONE) {
+        missing(c, "internet gateway %s is not in the input", igw);
+        return;
+    }
     nacl_step(c, src->subnet, true, fwd, false);
     if (d->ip.af == IP_V4 && private_v4(&d->ip))
         block(c, false, igw, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
@@ -555,10 +614,13 @@ static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fw
     } else {
         hop(c, false, igw, "internet-gateway", "allow", "IPv6: forwarded unchanged");
     }
-    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
-    hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    deliver_internet(c, d);
+    uint16_t elo, ehi;
+    const char *who;
+    client_ports(m, src, &elo, &ehi, &who);
+    hbox rb = return_box(fwd, elo, ehi);
     if (ports_matter(fwd))
-        TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
     nacl_step(c, src->subnet, false, &rb, true);
 }
 
@@ -589,11 +651,7 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     /* In: the NAT subnet's inbound NACL sees the original packet. */
     if (nsub != src->subnet)
         nacl_step(c, nsub, false, fwd, false);
-    if (g->conn == MN_PRIVATE) {
-        block(c, false, nid, "NO_POSSIBLE_DESTINATION", "a private NAT gateway cannot reach the internet");
-        c->stopped = true;
-        return;
-    }
+    bool private_nat = g->conn == MN_PRIVATE;
     /* Out: source becomes the NAT's private address, ports 1024-65535. */
     hbox out = *fwd;
     if (nat_priv.af == fwd->af) {
@@ -612,23 +670,38 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     if (!nr)
         return;
     if (nr->target != MT_IGW) {
-        block(c, false, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
-              "the NAT gateway's subnet routes %s to %s, not to an internet gateway", d->desc, S(m, nr->tgt.sym));
+        /* A NAT gateway may also forward to a transit or VPN gateway, or
+         * within the VPC: those paths are not followed yet. */
+        missing(c, "the path from NAT gateway %s through %s (%s) is not modelled", nid, S(m, nr->tgt.sym),
+                mv_target_name(nr->target));
+        c->stopped = true;
+        return;
+    }
+    if (private_nat) {
+        /* A private NAT gateway has no public address: the IGW drops it (A.4). */
+        block(c, false, S(m, nr->tgt.sym), "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+              "%s is a private NAT gateway: the internet gateway drops its traffic", nid);
         c->stopped = true;
         return;
     }
     nacl_step(c, nsub, true, &out, false);
     if (!(g->naddrs && g->addrs[0].public_ip.af))
         block(c, false, nid, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "the NAT gateway has no public address");
+    if (d->ip.af == IP_V4 && private_v4(&d->ip))
+        block(c, false, S(m, nr->tgt.sym), "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+              "%s is a private address; internet gateways do not forward it", ip_addr_str(&d->ip, a));
     hop(c, false, S(m, nr->tgt.sym), "internet-gateway", "translate", "to %s", d->desc);
-    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
+    deliver_internet(c, d);
     /* Reply: to the NAT's ports, then to the client's ephemeral ports. */
     hbox r1 = return_box(&out, EPH_NAT_LO, EPH_NAT_HI);
     nacl_step(c, nsub, false, &r1, true);
-    hbox r2 = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    uint16_t elo, ehi;
+    const char *who;
+    client_ports(m, src, &elo, &ehi, &who);
+    hbox r2 = return_box(fwd, elo, ehi);
     if (ports_matter(fwd))
-        TNOTE(c, "return traffic to NAT ports %u-%u, then to client ports %u-%u (Linux clients)", EPH_NAT_LO, EPH_NAT_HI,
-              EPH_LINUX_LO, EPH_LINUX_HI);
+        TNOTE(c, "return traffic to NAT ports %u-%u, then to client ports %u-%u (%s clients)", EPH_NAT_LO, EPH_NAT_HI,
+              elo, ehi, who);
     if (nsub != src->subnet) {
         nacl_step(c, nsub, true, &r2, true);
         nacl_step(c, src->subnet, false, &r2, true);
@@ -655,9 +728,12 @@ static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, c
     } else {
         hop(c, false, id, "gateway-endpoint", "deliver", "to %s", d->desc);
     }
-    hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    uint16_t elo, ehi;
+    const char *who;
+    client_ports(m, src, &elo, &ehi, &who);
+    hbox rb = return_box(fwd, elo, ehi);
     if (ports_matter(fwd))
-        TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
     nacl_step(c, src->subnet, false, &rb, true);
 }
 
@@ -669,10 +745,13 @@ static void via_eigw(tctx *c, const place *src, const mv_route *r, const hbox *f
     const char *id = S(m, r->tgt.sym);
     nacl_step(c, src->subnet, true, fwd, false);
     hop(c, false, id, "egress-only-internet-gateway", "allow", "IPv6, outbound-initiated");
-    hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
-    hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+    deliver_internet(c, d);
+    uint16_t elo, ehi;
+    const char *who;
+    client_ports(m, src, &elo, &ehi, &who);
+    hbox rb = return_box(fwd, elo, ehi);
     if (ports_matter(fwd))
-        TNOTE(c, "return traffic to ephemeral ports %u-%u (Linux clients)", EPH_LINUX_LO, EPH_LINUX_HI);
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
     nacl_step(c, src->subnet, false, &rb, true);
 }
 
@@ -715,9 +794,15 @@ static void via_peering(tctx *c, const place *src, const mv_route *r, const hbox
     }
     /* The reply needs a route back through the same connection. */
     uint32_t dsub = d->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, d->eni)->subnet.idx : subnet_of_addr(m, far->vpc.idx, &d->ip);
-    deliver_local(c, src, d, fwd, far->vpc.idx);
+    bool same_region = !(x->requester.region && x->accepter.region && x->requester.region != x->accepter.region);
+    if (!same_region)
+        TNOTE(c, "%s joins two Regions: security group references across it match nothing", id);
+    deliver_local(c, src, d, fwd, far->vpc.idx, same_region);
     if (dsub != MV_NONE && !c->stopped) {
-        hbox rb = return_box(fwd, EPH_LINUX_LO, EPH_LINUX_HI);
+        uint16_t elo, ehi;
+        const char *who;
+        client_ports(m, src, &elo, &ehi, &who);
+        hbox rb = return_box(fwd, elo, ehi);
         uint32_t rtb;
         const mv_route *back = route_step(c, dsub, &rb, true, &rtb);
         if (back && !(back->target == MT_PCX && back->tgt.sym == r->tgt.sym))
@@ -736,16 +821,29 @@ static void trace_place(tctx *c, const place *src, const dest *d)
     const reach_query *q = c->q;
     char a[IP_STR_MAX];
 
-    if (src->sagemaker_network && !(d->kind == DK_ADDR && in_vpc(m, src->vpc, &d->ip))) {
+    if (src->isolated) {
+        block(c, false, src->label, "SM_NETWORK_ISOLATION",
+              "network isolation: the container can make no network calls, even to AWS services");
+        return;
+    }
+    bool nfs = q->proto == MV_TCP && q->port_lo == 2049 && q->port_hi == 2049;
+    bool via_sagemaker = src->sagemaker_network &&
+                         (src->nfs_only ? !nfs : !(d->kind == DK_ADDR && in_vpc(m, src->vpc, &d->ip)));
+    if (via_sagemaker) {
         /* DirectInternetAccess / PublicInternetOnly: what is not the VPC goes
          * out through SageMaker's own network, whatever the VPC says (A.7). */
         hop(c, false, "sagemaker-managed-network", "sagemaker", "route",
             "traffic outside the VPC leaves through SageMaker's network (direct internet access)");
         hop(c, false, d->desc, d->kind == DK_ADDR && private_v4(&d->ip) ? "address" : "internet", "deliver", "%s", d->desc);
-        if (d->kind == DK_ADDR && d->ip.af == IP_V4 && private_v4(&d->ip)) {
-            block(c, false, "sagemaker-managed-network", "NO_POSSIBLE_DESTINATION",
-                  "%s is a private address outside %s; SageMaker's network does not reach it", d->desc,
-                  src->vpc != MV_NONE ? "the VPC" : "any VPC of the placement");
+        if (d->kind == DK_ADDR && d->ip.af == IP_V4 && (private_v4(&d->ip) || in_vpc(m, src->vpc, &d->ip))) {
+            if (src->nfs_only && in_vpc(m, src->vpc, &d->ip))
+                block(c, false, "sagemaker-managed-network", "NO_POSSIBLE_DESTINATION",
+                      "PublicInternetOnly: only EFS traffic (TCP 2049) uses the domain's VPC; SageMaker's network "
+                      "does not reach %s", d->desc);
+            else
+                block(c, false, "sagemaker-managed-network", "NO_POSSIBLE_DESTINATION",
+                      "%s is a private address outside %s; SageMaker's network does not reach it", d->desc,
+                      src->vpc != MV_NONE ? "the VPC" : "any VPC of the placement");
         }
         return;
     }
@@ -763,6 +861,10 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         fwd.src_lo = fwd.src_hi = ip_to_u128(&src->ip);
     } else if (src->ip6.af == d->ip.af) {
         fwd.src_lo = fwd.src_hi = ip_to_u128(&src->ip6);
+    } else if (src->eni != MV_NONE) {
+        block(c, false, src->label, "NO_POSSIBLE_DESTINATION", "%s has no %s address", src->label,
+              d->ip.af == IP_V4 ? "IPv4" : "IPv6");
+        return;
     } else {
         const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, src->subnet);
         bool found = false;
@@ -794,11 +896,30 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         }
     }
 
-    /* DNS to the Amazon resolver is never filtered by SGs or NACLs (A.0). */
+    /* DNS to the Amazon resolver is never filtered by SGs or NACLs (A.0),
+     * but it answers only when the VPC's enableDnsSupport is on (A.6). */
     if (is_resolver(m, src->vpc, &d->ip) && q->proto != MV_PROTO_ALL &&
         (q->proto == MV_UDP || q->proto == MV_TCP) && q->port_lo == 53 && q->port_hi == 53) {
-        hop(c, false, ip_addr_str(&d->ip, a), "dns-resolver", "deliver",
-            "the Amazon DNS server; security groups and network ACLs do not filter it");
+        const mv_vpc *v = src->vpc != MV_NONE ? MV_AT(m, MK_VPC, mv_vpc, src->vpc) : NULL;
+        if (v && v->dns_support == MV_FALSE)
+            block(c, false, S(m, v->r.id), "DNS_RESOLUTION_DISABLED", "enableDnsSupport is off: the Amazon DNS server does not answer");
+        else if (!v || v->dns_support == MV_UNKNOWN)
+            missing(c, "enableDnsSupport of %s (whether the Amazon DNS server answers)", v ? S(m, v->r.id) : "the VPC");
+        else
+            hop(c, false, ip_addr_str(&d->ip, a), "dns-resolver", "deliver",
+                "the Amazon DNS server; security groups and network ACLs do not filter it");
+        return;
+    }
+    /* Link-local: instance metadata and the time service are reached on the
+     * host, never routed; nothing else in 169.254.0.0/16 is forwarded (A.3). */
+    if (d->ip.af == IP_V4 && (ip_to_u128(&d->ip) >> 16) == 0xA9FE) {
+        u128 v = ip_to_u128(&d->ip);
+        if (v == 0xA9FEA9FE || v == 0xA9FEA97B)
+            hop(c, false, ip_addr_str(&d->ip, a), "link-local", "deliver",
+                "%s service on the host: not routed, not filtered by network ACLs",
+                v == 0xA9FEA9FE ? "instance metadata" : "time sync");
+        else
+            block(c, false, ip_addr_str(&d->ip, a), "NO_POSSIBLE_DESTINATION", "link-local addresses are not forwarded");
         return;
     }
     /* Route first: whether the destination sees the source's private address
@@ -817,6 +938,9 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         if (r->target == MT_PCX && r->tgt.idx != MV_NONE) {
             const mv_pcx *x = MV_AT(m, MK_PCX, mv_pcx, r->tgt.idx);
             pvpc = x->requester.vpc.idx == src->vpc ? x->accepter.vpc.idx : x->requester.vpc.idx;
+            /* Peer groups can be referenced only within one Region [PEER:vpc-peering-basics]. */
+            if (x->requester.region && x->accepter.region && x->requester.region != x->accepter.region)
+                pvpc = MV_NONE;
         }
         peer_eni = pvpc == MV_NONE ? MV_NONE : eni_by_ip(c->e, &d->ip, pvpc);
     }
@@ -836,7 +960,7 @@ static void trace_place(tctx *c, const place *src, const dest *d)
                   "%s is outside the VPC", ip_addr_str(&d->ip, a));
             return;
         }
-        deliver_local(c, src, d, &fwd, src->vpc);
+        deliver_local(c, src, d, &fwd, src->vpc, true);
         return;
     case MT_IGW:
         via_igw(c, src, r, &fwd, d);
@@ -944,6 +1068,12 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
         return 0;
     }
     if ((i = lookup(m, MK_ENI, ref)) != MV_NONE) {
+        mv_owner o = MV_AT(m, MK_ENI, mv_eni, i)->owner;
+        if (o == MW_VPCE || o == MW_NATGW) {
+            snprintf(res->error, sizeof res->error, "\"%s\" belongs to a %s, which never opens connections", ref,
+                     o == MW_VPCE ? "VPC endpoint" : "NAT gateway");
+            return -1;
+        }
         place_of_eni(m, i, &out->v[out->n++]);
         return 0;
     }
@@ -953,8 +1083,8 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
             if (x->enis[k].idx != MV_NONE)
                 place_of_eni(m, x->enis[k].idx, &out->v[out->n++]);
         if (!out->n)
-            snprintf(res->error, sizeof res->error, "instance \"%s\" has no network interface in the input", ref);
-        return out->n ? 0 : -1;
+            snprintf(res->error, sizeof res->error, "the network interfaces of %s are not in the input", ref);
+        return out->n ? 0 : 1;
     }
     if (ip_parse_addr(ref, &a)) {
         if ((i = eni_by_ip(e, &a, MV_NONE)) == MV_NONE) {
@@ -986,8 +1116,15 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     if ((i = lookup(m, MK_DOMAIN, ref)) != MV_NONE) {
         const mv_domain *d = MV_AT(m, MK_DOMAIN, mv_domain, i);
         places_of_sagemaker(m, &d->r, &d->place, out);
-        for (uint32_t k = 0; k < out->n; k++)
+        if (d->net == MA_UNKNOWN || (d->net == MA_VPC_ONLY && !out->n)) {
+            snprintf(res->error, sizeof res->error, "%s: %s", ref,
+                     d->net == MA_UNKNOWN ? "unknown AppNetworkAccessType" : "VpcOnly without subnets in the input");
+            return 1; /* indeterminate */
+        }
+        for (uint32_t k = 0; k < out->n; k++) {
             out->v[k].sagemaker_network = d->net != MA_VPC_ONLY;
+            out->v[k].nfs_only = d->net != MA_VPC_ONLY;
+        }
         if (!out->n)
             place_sagemaker_only(m, &d->r, out);
         return 0;
@@ -1003,6 +1140,10 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
             *mode = SM_ISOLATED;
             places_of_sagemaker(m, &j->r, &j->place, out);
             return 0;
+        }
+        if (j->place.present == MV_UNKNOWN || j->isolation == MV_UNKNOWN) {
+            snprintf(res->error, sizeof res->error, "%s: its VPC configuration is not in the input", ref);
+            return 1;
         }
         if (j->place.present != MV_TRUE)
             place_sagemaker_only(m, &j->r, out);
@@ -1022,18 +1163,21 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     if ((i = lookup(m, MK_ENDPOINT, ref)) != MV_NONE) {
         const mv_endpoint *ep = MV_AT(m, MK_ENDPOINT, mv_endpoint, i);
         if (ep->config.idx == MV_NONE) {
-            snprintf(res->error, sizeof res->error, "the endpoint config of \"%s\" is not in the input", ref);
-            return -1;
+            snprintf(res->error, sizeof res->error, "the endpoint config of %s is not in the input", ref);
+            return 1;
         }
         const mv_epconfig *cfg = MV_AT(m, MK_EPCONFIG, mv_epconfig, ep->config.idx);
         for (uint32_t v = 0; v < cfg->nvariants; v++) {
             if (cfg->variants[v].model.idx == MV_NONE)
                 continue;
             const mv_model_res *x = MV_AT(m, MK_MODEL, mv_model_res, cfg->variants[v].model.idx);
+            uint32_t first = out->n;
             if (x->place.present != MV_TRUE)
                 place_sagemaker_only(m, &x->r, out);
             else
                 places_of_sagemaker(m, &x->r, &x->place, out);
+            for (uint32_t k = first; k < out->n; k++)
+                out->v[k].isolated = x->isolation == MV_TRUE;
         }
         return 0;
     }
@@ -1053,7 +1197,9 @@ static bool pick_internet(const mlvpc_model *m, ip_addr *out)
         for (uint32_t t = 0; t < MV_N(m, MK_RTB) && !special; t++) {
             const mv_rtb *r = MV_AT(m, MK_RTB, mv_rtb, t);
             for (uint32_t k = 0; k < r->nroutes && !special; k++)
-                special = r->routes[k].dst.a.af && r->routes[k].dst.len > 0 && ip_prefix_contains(&r->routes[k].dst, out);
+                special = r->routes[k].dst.a.af && r->routes[k].dst.len > 0 && r->routes[k].target != MT_IGW &&
+                          r->routes[k].target != MT_NAT && r->routes[k].target != MT_EIGW &&
+                          ip_prefix_contains(&r->routes[k].dst, out);
         }
         for (uint32_t p = 0; p < MV_N(m, MK_PL) && !special; p++) {
             const mv_pl *pl = MV_AT(m, MK_PL, mv_pl, p);
@@ -1089,6 +1235,9 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
                         dh->dns_servers[k], svc);
                 return -1;
             }
+    } else if (v->dhcp.sym && strcmp(S(m, v->dhcp.sym), "default") == 0) {
+        missing(c, "%s has no DHCP options set: which DNS server instances use depends on their platform", S(m, v->r.id));
+        return -1;
     } else if (v->dhcp.sym) {
         missing(c, "DHCP options %s of %s are not in the input (DNS servers unknown)", S(m, v->dhcp.sym), S(m, v->r.id));
         return -1;
@@ -1097,10 +1246,15 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
         const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, i);
         if (e->vpc.idx != src->vpc || e->type != ME_INTERFACE || !e->service || strcmp(e->service, svc) != 0)
             continue;
-        if (e->private_dns != MV_TRUE) {
-            TNOTE(c, "%s has private DNS off: the service name resolves to public addresses", S(m, e->r.id));
+        if (e->private_dns != MV_TRUE || e->dns_inbound_only == MV_TRUE) {
+            TNOTE(c, e->private_dns != MV_TRUE ? "%s has private DNS off: the service name resolves to public addresses"
+                                               : "%s answers private DNS only for the inbound Resolver endpoint: "
+                                                 "traffic from the VPC uses the public name",
+                  S(m, e->r.id));
             continue;
         }
+        if (e->state && strcmp(e->state, "available") != 0)
+            block(c, false, S(m, e->r.id), "BAD_STATE", "endpoint is %s", e->state);
         if (v->dns_support == MV_UNKNOWN || v->dns_hostnames == MV_UNKNOWN) {
             missing(c, "%s of %s (private DNS of %s needs both enableDnsSupport and enableDnsHostnames)",
                     v->dns_support == MV_UNKNOWN ? "enableDnsSupport" : "enableDnsHostnames", S(m, v->r.id), S(m, e->r.id));
@@ -1159,7 +1313,10 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
             snprintf(d->desc, sizeof d->desc, "%s public endpoint (%s, in %s)", svc, ip_addr_str(&d->ip, a), S(m, pl->r.id));
             return 0;
         }
-        missing(c, "the addresses of %s: prefix list %s with its entries is not in the input", svc, plname);
+        if (!v->r.region)
+            missing(c, "the region of %s (give --region) to find the prefix list of %s", S(m, v->r.id), svc);
+        else
+            missing(c, "the addresses of %s: prefix list %s with its entries is not in the input", svc, plname);
         return -1;
     }
     if (!pick_internet(m, &d->ip)) {
@@ -1171,12 +1328,14 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
     return 0;
 }
 
+static uint32_t eni_by_public_ip(const mlvpc_model *m, const ip_addr *a);
+
 static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result *res, const char **service)
 {
     const mlvpc_model *m = e->m;
     uint32_t i;
     memset(d, 0, sizeof *d);
-    d->eni = MV_NONE;
+    d->eni = d->pub_owner = MV_NONE;
     *service = NULL;
     char a[IP_STR_MAX];
     if (strncmp(ref, "service:", 8) == 0 && ref[8]) {
@@ -1221,6 +1380,7 @@ static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result 
     }
     if (ip_parse_addr(ref, &d->ip)) {
         d->eni = eni_by_ip(e, &d->ip, MV_NONE);
+        d->pub_owner = eni_by_public_ip(m, &d->ip);
         snprintf(d->desc, sizeof d->desc, "%s%s%s", ref, d->eni != MV_NONE ? " on " : "",
                  d->eni != MV_NONE ? S(m, MV_AT(m, MK_ENI, mv_eni, d->eni)->r.id) : "");
         return 0;
@@ -1256,6 +1416,10 @@ static void trace_from_internet(tctx *c, const dest *d)
     char a[IP_STR_MAX];
     ip_addr client;
     snprintf(c->t->source, sizeof c->t->source, "internet");
+    if (d->ip.af == IP_V6) {
+        missing(c, "connections from the internet to IPv6 addresses are not modelled yet");
+        return;
+    }
     if (!pick_internet(m, &client) || d->kind != DK_ADDR) {
         missing(c, "a destination inside the model for traffic from the internet");
         return;
@@ -1301,6 +1465,12 @@ static void trace_from_internet(tctx *c, const dest *d)
         return;
     }
     const char *gid = S(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
+    uint32_t edge = edge_table(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
+    if (edge != MV_NONE) {
+        missing(c, "%s has a gateway route table (%s) that steers inbound traffic: not modelled yet", gid,
+                S(m, MV_AT(m, MK_RTB, mv_rtb, edge)->r.id));
+        return;
+    }
     hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(&pub, a),
         dp.label);
     hbox fwd = hbox_all(IP_V4);
@@ -1343,7 +1513,8 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
     res->q = *q;
     places src = { .n = 0 };
     src_mode mode;
-    if (resolve_source(m, e, q->from, &src, &mode, res) != 0)
+    int rs = resolve_source(m, e, q->from, &src, &mode, res);
+    if (rs < 0)
         return -1;
     dest d;
     const char *service;
@@ -1353,6 +1524,18 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
         snprintf(res->dst_desc, sizeof res->dst_desc, "service %s", service);
     else
         snprintf(res->dst_desc, sizeof res->dst_desc, "%s", d.desc);
+    if (rs > 0) {
+        /* The source exists, but what it needs to be placed is missing. */
+        res->traces = calloc(1, sizeof *res->traces);
+        if (!res->traces)
+            return -2;
+        res->ntraces = 1;
+        snprintf(res->traces[0].source, sizeof res->traces[0].source, "%s", q->from);
+        snprintf(res->traces[0].missing, sizeof res->traces[0].missing, "%s", res->error);
+        res->error[0] = '\0';
+        res->traces[0].verdict = res->verdict = RV_INDETERMINATE;
+        return 0;
+    }
 
     uint32_t ntr = mode == SM_ISOLATED || !src.n ? 1 : src.n;
     res->traces = calloc(ntr, sizeof *res->traces);

@@ -559,6 +559,8 @@ static void load_vpce(ld *L, uint32_t o)
     tmp.service = model_service_short(tmp.service_name);
     tmp.state = ld_str(L, o, "State");
     tmp.private_dns = ld_tri(L, o, "PrivateDnsEnabled");
+    uint32_t dnsopt = ld_field(L, o, "DnsOptions", J_OBJ);
+    tmp.dns_inbound_only = dnsopt ? ld_tri(L, dnsopt, "PrivateDnsOnlyForInboundResolverEndpoint") : MV_UNKNOWN;
     tmp.policy = ld_str(L, o, "PolicyDocument");
     const char *type = ld_str(L, o, "VpcEndpointType");
     tmp.type = !type ? ME_UNKNOWN : strcmp(type, "Gateway") == 0 ? ME_GATEWAY

@@ -227,6 +227,7 @@ typedef struct mv_vpce {
     mv_ref *rtbs, *subnets, *sgs, *enis;
     uint32_t nrtbs, nsubnets, nsgs, nenis;
     mv_tri private_dns;
+    mv_tri dns_inbound_only; /* DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint (S3) */
     const char *policy; /* JSON text, NULL when absent */
 } mv_vpce;
 

@@ -351,6 +351,40 @@ static void test_gateway_endpoint_association(void **state)
     EXPECT(ask(va, 1, "notebook:nb", "service:s3", NULL, 443), RV_REACHABLE, "");
 }
 
+/* Findings of the review of the first slice, each with its twin. */
+static void test_review_findings(void **state)
+{
+    (void)state;
+    /* an internet gateway behind a NAT still refuses private destinations */
+    EXPECT(ask(NULL, 1, "eni-a1", "172.16.0.5", NULL, 443), RV_UNREACHABLE, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS");
+    EXPECT(ask(NULL, 1, "eni-a1", "198.51.100.7", NULL, 443), RV_REACHABLE, "");
+    /* instance metadata is reached on the host; other link-local addresses nowhere */
+    EXPECT(ask(NULL, 1, "eni-a1", "169.254.169.254", NULL, 80), RV_REACHABLE, "");
+    EXPECT(ask(NULL, 1, "eni-a1", "169.254.10.10", NULL, 80), RV_UNREACHABLE, "NO_POSSIBLE_DESTINATION");
+    /* the resolver answers only with enableDnsSupport on */
+    static const char *const nodns[] = { "{\"VpcId\": \"vpc-1\", \"EnableDnsSupport\": {\"Value\": false}}", NULL };
+    EXPECT(ask(nodns, 0, "eni-a1", "10.0.0.2", "udp", 53), RV_UNREACHABLE, "DNS_RESOLUTION_DISABLED");
+    EXPECT(ask(NULL, 1, "eni-a1", "10.0.0.2", "udp", 53), RV_REACHABLE, "");
+    /* a failed interface endpoint */
+    static const char *const failed[] = {
+        "{\"VpcEndpoints\": [{\"VpcEndpointId\": \"vpce-sts\", \"VpcEndpointType\": \"Interface\", \"VpcId\": \"vpc-1\","
+        " \"ServiceName\": \"com.amazonaws.us-east-1.sts\", \"State\": \"failed\", \"SubnetIds\": [\"subnet-b\"],"
+        " \"Groups\": [{\"GroupId\": \"sg-b\"}], \"NetworkInterfaceIds\": [\"eni-ep\"], \"PrivateDnsEnabled\": true}]}", NULL };
+    EXPECT(ask(failed, 1, "eni-a1", "service:sts", NULL, 443), RV_UNREACHABLE, "BAD_STATE");
+    /* Lambda clients use ephemeral ports from 1024: a NACL admitting only 32768+ breaks their replies */
+    static const char *const lambda[] = {
+        "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-a1\", \"SubnetId\": \"subnet-a\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.1.10\", \"Groups\": [{\"GroupId\": \"sg-a\"}], \"InterfaceType\": \"lambda\"}]}",
+        "{\"NetworkAcls\": [{\"NetworkAclId\": \"acl-b\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-b\"}],"
+        " \"Entries\": [{\"RuleNumber\": 100, \"Egress\": false, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\"},"
+        "  {\"RuleNumber\": 100, \"Egress\": true, \"Protocol\": \"6\", \"RuleAction\": \"allow\", \"CidrBlock\": \"0.0.0.0/0\","
+        "   \"PortRange\": {\"From\": 32768, \"To\": 65535}}]}]}", NULL };
+    answer a = ask(lambda, 1, "eni-a1", "eni-b", NULL, 443);
+    EXPECT(a, RV_UNREACHABLE, "SUBNET_ACL_RESTRICTION");
+    assert_true(a.ret);
+    EXPECT(ask(lambda + 1, 1, "eni-a1", "eni-b", NULL, 443), RV_REACHABLE, ""); /* the same NACL, a Linux client */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_ipv6_and_inbound),
         cmocka_unit_test(test_studio_modes),
         cmocka_unit_test(test_gateway_endpoint_association),
+        cmocka_unit_test(test_review_findings),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
