@@ -25,7 +25,7 @@ static const char usage[] =
     "  --proto P           tcp (default), udp, icmp, icmpv6, all or a number\n"
     "  --port N|N-M        destination ports (default 443; tcp and udp)\n"
     "  -f, --format FMT    text (default) or json (docs/reach-json.md)\n"
-    "  --batch FILE        one query per line (\"FROM TO [PROTO [PORTS]]\", # comments);\n"
+    "  --batch FILE        one query per line (\"FROM TO [PROTO [PORTS]]\"; # starts a comment);\n"
     "                      answers as JSON lines; the model is loaded once\n"
     "      --region R, --account ID, -q/--quiet as for show\n"
     "\n"
@@ -51,24 +51,26 @@ static int run_batch(mlvpc_reach *r, const char *path)
         cli_error("reach: cannot open \"%s\"", path);
         return EXIT_USAGE_INPUT;
     }
-    char line[4096];
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
     unsigned lineno = 0;
     int rc = EXIT_CLEAN;
-    while (fgets(line, sizeof line, f)) {
+    while ((len = getline(&line, &cap, f)) != -1) {
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            cli_error("%s:%u: line longer than %zu bytes", path, lineno, sizeof line - 1);
+        if (strlen(line) != (size_t)len) {
+            cli_error("%s:%u: NUL byte in the line", path, lineno);
             rc = worse(rc, EXIT_USAGE_INPUT);
-            int ch;
-            while ((ch = fgetc(f)) != EOF && ch != '\n')
-                ;
             continue;
         }
+        char *hash = strchr(line, '#'); /* a comment runs to the end of the line */
+        if (hash)
+            *hash = '\0';
         char *field[5] = { 0 }, *save = NULL;
         int n = 0;
         for (char *tok = strtok_r(line, " \t\r\n", &save); tok && n < 5; tok = strtok_r(NULL, " \t\r\n", &save))
             field[n++] = tok;
-        if (n == 0 || field[0][0] == '#')
+        if (n == 0)
             continue;
         if (n < 2 || n > 4) {
             cli_error("%s:%u: expected \"FROM TO [PROTO [PORTS]]\"", path, lineno);
@@ -85,6 +87,7 @@ static int run_batch(mlvpc_reach *r, const char *path)
         }
         rc = worse(rc, exit_of(v));
     }
+    free(line);
     if (f != stdin)
         fclose(f);
     return rc;
