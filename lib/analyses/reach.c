@@ -508,6 +508,19 @@ static hbox return_box(const hbox *fwd, uint16_t eph_lo, uint16_t eph_hi)
 
 static bool ports_matter(const hbox *b) { return b->proto_lo == b->proto_hi && (b->proto_lo == MV_TCP || b->proto_lo == MV_UDP); }
 
+/* The reply of a flow that left the VPC: back in through the source
+ * subnet's NACL, to the client's ephemeral ports. */
+static void reply_into_source(tctx *c, const place *src, const hbox *fwd)
+{
+    uint16_t elo, ehi;
+    const char *who;
+    client_ports(c->m, src, &elo, &ehi, &who);
+    hbox rb = return_box(fwd, elo, ehi);
+    if (ports_matter(fwd))
+        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
+    nacl_step(c, src->subnet, false, &rb, true);
+}
+
 /* Delivery to an ENI of the source's VPC (local route) or a peered VPC. */
 static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox *fwd, uint32_t dst_vpc, bool identity)
 {
@@ -615,13 +628,7 @@ static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fw
         hop(c, false, igw, "internet-gateway", "allow", "IPv6: forwarded unchanged");
     }
     deliver_internet(c, d);
-    uint16_t elo, ehi;
-    const char *who;
-    client_ports(m, src, &elo, &ehi, &who);
-    hbox rb = return_box(fwd, elo, ehi);
-    if (ports_matter(fwd))
-        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
-    nacl_step(c, src->subnet, false, &rb, true);
+    reply_into_source(c, src, fwd);
 }
 
 /* Through a public NAT gateway to its subnet's internet gateway (A.4). */
@@ -728,13 +735,7 @@ static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, c
     } else {
         hop(c, false, id, "gateway-endpoint", "deliver", "to %s", d->desc);
     }
-    uint16_t elo, ehi;
-    const char *who;
-    client_ports(m, src, &elo, &ehi, &who);
-    hbox rb = return_box(fwd, elo, ehi);
-    if (ports_matter(fwd))
-        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
-    nacl_step(c, src->subnet, false, &rb, true);
+    reply_into_source(c, src, fwd);
 }
 
 /* Out through an egress-only internet gateway: IPv6, outbound-initiated,
@@ -746,13 +747,7 @@ static void via_eigw(tctx *c, const place *src, const mv_route *r, const hbox *f
     nacl_step(c, src->subnet, true, fwd, false);
     hop(c, false, id, "egress-only-internet-gateway", "allow", "IPv6, outbound-initiated");
     deliver_internet(c, d);
-    uint16_t elo, ehi;
-    const char *who;
-    client_ports(m, src, &elo, &ehi, &who);
-    hbox rb = return_box(fwd, elo, ehi);
-    if (ports_matter(fwd))
-        TNOTE(c, "return traffic to ephemeral ports %u-%u (%s clients)", elo, ehi, who);
-    nacl_step(c, src->subnet, false, &rb, true);
+    reply_into_source(c, src, fwd);
 }
 
 /* Across a peering connection into the other VPC (A.5). */
