@@ -591,11 +591,21 @@ static uint32_t edge_table(const mlvpc_model *m, uint32_t gw_sym)
 /* Arrival on the internet. A public address of an ENI of the model comes
  * back in through that ENI's internet gateway, where its NACL and security
  * groups apply again: that leg is not followed yet, so say so. */
-static void deliver_internet(tctx *c, const dest *d)
+static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, const ip_addr *client);
+
+static void deliver_internet(tctx *c, const dest *d, const ip_addr *client)
 {
+    if (d->pub_owner != MV_NONE && client && client->af == d->ip.af) {
+        /* Back in through the owner's internet gateway: its NACL and
+         * security groups see the client's public address (A.4). */
+        hop(c, false, d->desc, "internet", "route", "%s is a public address of %s", d->desc,
+            S(c->m, MV_AT(c->m, MK_ENI, mv_eni, d->pub_owner)->r.id));
+        ingress_from_internet(c, d->pub_owner, &d->ip, client);
+        return;
+    }
     if (d->pub_owner != MV_NONE) {
-        missing(c, "%s is a public address of %s: the way back in through its internet gateway is not modelled yet",
-                d->desc, S(c->m, MV_AT(c->m, MK_ENI, mv_eni, d->pub_owner)->r.id));
+        missing(c, "%s is a public address of %s, reached without a public source address", d->desc,
+                S(c->m, MV_AT(c->m, MK_ENI, mv_eni, d->pub_owner)->r.id));
         return;
     }
     hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
@@ -627,7 +637,7 @@ static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fw
     } else {
         hop(c, false, igw, "internet-gateway", "allow", "IPv6: forwarded unchanged");
     }
-    deliver_internet(c, d);
+    deliver_internet(c, d, src->has_public == MV_TRUE ? &src->public_ip : NULL);
     reply_into_source(c, src, fwd);
 }
 
@@ -698,7 +708,7 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
         block(c, false, S(m, nr->tgt.sym), "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
               "%s is a private address; internet gateways do not forward it", ip_addr_str(&d->ip, a));
     hop(c, false, S(m, nr->tgt.sym), "internet-gateway", "translate", "to %s", d->desc);
-    deliver_internet(c, d);
+    deliver_internet(c, d, g->naddrs && g->addrs[0].public_ip.af ? &g->addrs[0].public_ip : NULL);
     /* Reply: to the NAT's ports, then to the client's ephemeral ports. */
     hbox r1 = return_box(&out, EPH_NAT_LO, EPH_NAT_HI);
     nacl_step(c, nsub, false, &r1, true);
@@ -746,7 +756,7 @@ static void via_eigw(tctx *c, const place *src, const mv_route *r, const hbox *f
     const char *id = S(m, r->tgt.sym);
     nacl_step(c, src->subnet, true, fwd, false);
     hop(c, false, id, "egress-only-internet-gateway", "allow", "IPv6, outbound-initiated");
-    deliver_internet(c, d);
+    deliver_internet(c, d, NULL);
     reply_into_source(c, src, fwd);
 }
 
@@ -1407,7 +1417,6 @@ static uint32_t eni_by_public_ip(const mlvpc_model *m, const ip_addr *a)
 static void trace_from_internet(tctx *c, const dest *d)
 {
     const mlvpc_model *m = c->m;
-    const reach_query *q = c->q;
     char a[IP_STR_MAX];
     ip_addr client;
     snprintf(c->t->source, sizeof c->t->source, "internet");
@@ -1436,6 +1445,18 @@ static void trace_from_internet(tctx *c, const dest *d)
               "%s is not a public address of any network interface in the input", ip_addr_str(&d->ip, a));
         return;
     }
+    ingress_from_internet(c, eni, &pub, &client);
+}
+
+/*
+ * The leg from the internet to ENI `eni` through its VPC's internet gateway,
+ * addressed to its public address `pub` by `client`, and the reply.
+ */
+static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, const ip_addr *client)
+{
+    const mlvpc_model *m = c->m;
+    const reach_query *q = c->q;
+    char a[IP_STR_MAX];
     place dp;
     place_of_eni(m, eni, &dp);
     if (MV_AT(m, MK_ENI, mv_eni, eni)->owner == MW_NATGW) {
@@ -1466,10 +1487,10 @@ static void trace_from_internet(tctx *c, const dest *d)
                 S(m, MV_AT(m, MK_RTB, mv_rtb, edge)->r.id));
         return;
     }
-    hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(&pub, a),
+    hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(pub, a),
         dp.label);
     hbox fwd = hbox_all(IP_V4);
-    fwd.src_lo = fwd.src_hi = ip_to_u128(&client);
+    fwd.src_lo = fwd.src_hi = ip_to_u128(client);
     fwd.dst_lo = fwd.dst_hi = ip_to_u128(&dp.ip);
     if (q->proto != MV_PROTO_ALL) {
         fwd.proto_lo = fwd.proto_hi = (uint16_t)q->proto;

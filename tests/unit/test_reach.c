@@ -385,6 +385,26 @@ static void test_review_findings(void **state)
     EXPECT(ask(lambda + 1, 1, "eni-a1", "eni-b", NULL, 443), RV_REACHABLE, ""); /* the same NACL, a Linux client */
 }
 
+/* Through a public address, SG references no longer match: the source is
+ * seen with its public address, and the target's own NACL and SGs apply. */
+static void test_public_address_hairpin(void **state)
+{
+    (void)state;
+    static const char *const ref_only[] = {
+        "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-pub2\", \"SubnetId\": \"subnet-pub\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.0.11\", \"Association\": {\"PublicIp\": \"3.3.3.11\"}, \"Groups\": [{\"GroupId\": \"sg-b\"}]}]}",
+        NULL };
+    /* by private address the reference to sg-a matches ... */
+    EXPECT(ask(ref_only, 1, "eni-pub", "eni-pub2", NULL, 443), RV_REACHABLE, "");
+    /* ... by public address it does not */
+    EXPECT(ask(ref_only, 1, "eni-pub", "3.3.3.11", NULL, 443), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
+    const char *const world[] = { ref_only[0],
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-b\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\","
+        " \"FromPort\": 443, \"ToPort\": 443, \"IpRanges\": [{\"CidrIp\": \"3.3.3.10/32\"}]}],"
+        " \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}]}", NULL };
+    EXPECT(ask(world, 1, "eni-pub", "3.3.3.11", NULL, 443), RV_REACHABLE, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_studio_modes),
         cmocka_unit_test(test_gateway_endpoint_association),
         cmocka_unit_test(test_review_findings),
+        cmocka_unit_test(test_public_address_hairpin),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
