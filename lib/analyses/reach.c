@@ -1421,7 +1421,15 @@ static void trace_from_internet(tctx *c, const dest *d)
     ip_addr client;
     snprintf(c->t->source, sizeof c->t->source, "internet");
     if (d->ip.af == IP_V6) {
-        missing(c, "connections from the internet to IPv6 addresses are not modelled yet");
+        /* IPv6 addresses are public: no translation at the gateway. */
+        uint32_t e6 = d->eni != MV_NONE ? d->eni : eni_by_ip(c->e, &d->ip, MV_NONE);
+        if (e6 == MV_NONE) {
+            block(c, false, d->desc, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                  "%s is not an address of any network interface in the input", ip_addr_str(&d->ip, a));
+            return;
+        }
+        ip_parse_addr("2001:db8::a", &client); /* an arbitrary internet address (documentation range) */
+        ingress_from_internet(c, e6, &d->ip, &client);
         return;
     }
     if (!pick_internet(m, &client) || d->kind != DK_ADDR) {
@@ -1481,17 +1489,20 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
         return;
     }
     const char *gid = S(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
+    bool v6 = pub->af == IP_V6;
     uint32_t edge = edge_table(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
     if (edge != MV_NONE) {
         missing(c, "%s has a gateway route table (%s) that steers inbound traffic: not modelled yet", gid,
                 S(m, MV_AT(m, MK_RTB, mv_rtb, edge)->r.id));
         return;
     }
-    hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(pub, a),
-        dp.label);
-    hbox fwd = hbox_all(IP_V4);
+    if (v6)
+        hop(c, false, gid, "internet-gateway", "route", "to %s (IPv6: not translated)", ip_addr_str(pub, a));
+    else
+        hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(pub, a), dp.label);
+    hbox fwd = hbox_all(pub->af);
     fwd.src_lo = fwd.src_hi = ip_to_u128(client);
-    fwd.dst_lo = fwd.dst_hi = ip_to_u128(&dp.ip);
+    fwd.dst_lo = fwd.dst_hi = ip_to_u128(v6 ? pub : &dp.ip);
     if (q->proto != MV_PROTO_ALL) {
         fwd.proto_lo = fwd.proto_hi = (uint16_t)q->proto;
         fwd.sport_lo = fwd.sport_hi = fwd.dport_lo = fwd.dport_hi = 0;
@@ -1501,8 +1512,8 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
             fwd.dport_hi = q->port_hi;
             fwd.sport_lo = EPH_NAT_LO;
             fwd.sport_hi = EPH_NAT_HI;
-        } else if (q->proto == MV_ICMP) {
-            fwd.type_lo = fwd.type_hi = 8;
+        } else if (q->proto == MV_ICMP || q->proto == MV_ICMPV6) {
+            fwd.type_lo = fwd.type_hi = q->proto == MV_ICMP ? 8 : 128;
         }
     }
     nacl_step(c, dp.subnet, false, &fwd, false);
@@ -1515,7 +1526,10 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
     nacl_step(c, dp.subnet, true, &rb, true);
     uint32_t rtb;
     const mv_route *back = route_step(c, dp.subnet, &rb, true, &rtb);
-    if (back && !(back->target == MT_IGW && back->tgt.idx == igw))
+    if (back && back->target == MT_EIGW)
+        block(c, true, S(m, back->tgt.sym), "EIGW_NO_INBOUND",
+              "the subnet's IPv6 route is an egress-only internet gateway, which admits no connection from outside");
+    else if (back && !(back->target == MT_IGW && back->tgt.idx == igw))
         block(c, true, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
               "the reply is routed to %s, not to the internet gateway", S(m, back->tgt.sym));
 }

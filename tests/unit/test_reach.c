@@ -304,6 +304,20 @@ static void test_ipv6_and_inbound(void **state)
         " {\"RuleNumber\": 101, \"Egress\": true, \"Protocol\": \"-1\", \"RuleAction\": \"allow\", \"Ipv6CidrBlock\": \"::/0\"}]}]}",
         NULL };
     EXPECT(ask(v6_open, 1, "eni-a1", "2606:4700::1111", NULL, 443), RV_REACHABLE, "");
+    /* from the internet to the IPv6 address: not through an egress-only gateway */
+    const char *const in443 =
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-a\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\","
+        " \"FromPort\": 443, \"ToPort\": 443, \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}],"
+        " \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\", \"Ipv6Ranges\": [{\"CidrIpv6\": \"::/0\"}]}]}]}";
+    const char *const v6_in[] = { v6[0], in443, v6_open[2], NULL };
+    EXPECT(ask(v6_in, 1, "internet", "2600:1f18:1:101::10", NULL, 443), RV_UNREACHABLE, "EIGW_NO_INBOUND");
+    const char *const igw6 =
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-priv\", \"VpcId\": \"vpc-1\","
+        " \"Associations\": [{\"SubnetId\": \"subnet-a\"}, {\"SubnetId\": \"subnet-b\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationIpv6CidrBlock\": \"::/0\", \"GatewayId\": \"igw-1\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}]}";
+    const char *const v6_in_igw[] = { igw6, v6[0], in443, v6_open[2], NULL };
+    EXPECT(ask(v6_in_igw, 1, "internet", "2600:1f18:1:101::10", NULL, 443), RV_REACHABLE, "");
     EXPECT(ask(NULL, 1, "eni-a1", "2606:4700::1111", NULL, 443), RV_UNREACHABLE, "NO_POSSIBLE_DESTINATION");
     /* inbound: only to an ENI with a public address, and the reply must go back to the IGW */
     EXPECT(ask(NULL, 1, "internet", "eni-pub", NULL, 443), RV_UNREACHABLE, "ENI_SG_RULES_MISMATCH");
