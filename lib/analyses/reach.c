@@ -1022,9 +1022,9 @@ static void place_of_eni(const mlvpc_model *m, uint32_t i, place *p)
         p->ip = e->private_ips[0];
     if (e->nipv6)
         p->ip6 = e->ipv6[0];
-    p->has_public = e->npublic ? MV_TRUE : MV_FALSE;
-    if (e->npublic)
-        p->public_ip = e->public_ips[0];
+    p->has_public = e->nprivate && e->public_of[0].af ? MV_TRUE : MV_FALSE;
+    if (p->has_public == MV_TRUE)
+        p->public_ip = e->public_of[0];
     snprintf(p->label, sizeof p->label, "%s", S(m, e->r.id));
 }
 
@@ -1096,8 +1096,17 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
             snprintf(res->error, sizeof res->error, "no network interface in the input has address \"%s\"", ref);
             return -1;
         }
-        place_of_eni(m, i, &out->v[out->n++]);
-        out->v[0].ip = a;
+        place *p = &out->v[out->n++];
+        place_of_eni(m, i, p);
+        p->ip = a;
+        snprintf(p->label, sizeof p->label, "%s on %s", ref, S(m, MV_AT(m, MK_ENI, mv_eni, i)->r.id));
+        const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, i);
+        p->has_public = MV_FALSE;
+        for (uint32_t k = 0; k < x->nprivate; k++)
+            if (!memcmp(&x->private_ips[k], &a, sizeof a) && x->public_of[k].af) {
+                p->has_public = MV_TRUE;
+                p->public_ip = x->public_of[k];
+            }
         return 0;
     }
     if ((i = lookup(m, MK_NOTEBOOK, ref)) != MV_NONE) {
@@ -1407,6 +1416,15 @@ static uint32_t eni_by_public_ip(const mlvpc_model *m, const ip_addr *a)
     return MV_NONE;
 }
 
+/* The private address that public address pub maps to on ENI eni. */
+static ip_addr private_of(const mv_eni *e, const ip_addr *pub)
+{
+    for (uint32_t k = 0; k < e->nprivate; k++)
+        if (e->public_of[k].af && !memcmp(&e->public_of[k], pub, sizeof *pub))
+            return e->private_ips[k];
+    return e->nprivate ? e->private_ips[0] : (ip_addr){ 0 };
+}
+
 /*
  * From an arbitrary internet address in through an internet gateway: the
  * destination must be a public address associated with an ENI, which the
@@ -1502,7 +1520,8 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
         hop(c, false, gid, "internet-gateway", "translate", "destination %s becomes %s", ip_addr_str(pub, a), dp.label);
     hbox fwd = hbox_all(pub->af);
     fwd.src_lo = fwd.src_hi = ip_to_u128(client);
-    fwd.dst_lo = fwd.dst_hi = ip_to_u128(v6 ? pub : &dp.ip);
+    ip_addr inside = v6 ? *pub : private_of(MV_AT(m, MK_ENI, mv_eni, eni), pub);
+    fwd.dst_lo = fwd.dst_hi = ip_to_u128(&inside);
     if (q->proto != MV_PROTO_ALL) {
         fwd.proto_lo = fwd.proto_hi = (uint16_t)q->proto;
         fwd.sport_lo = fwd.sport_hi = fwd.dport_lo = fwd.dport_hi = 0;

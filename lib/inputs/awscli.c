@@ -654,6 +654,7 @@ static void load_eni(ld *L, uint32_t o)
     uint32_t np = count_of(L, pa) + 1;
     t.private_ips = ld_alloc(L, o, np, sizeof(ip_addr));
     t.public_ips = ld_alloc(L, o, np, sizeof(ip_addr));
+    t.public_of = ld_alloc(L, o, np, sizeof(ip_addr));
     t.ipv6 = ld_alloc(L, o, count_of(L, v6), sizeof(ip_addr));
     ip_addr a;
     if (L->failed)
@@ -663,16 +664,22 @@ static void load_eni(ld *L, uint32_t o)
     LD_ARR_FOR(L, pa, i, k) {
         if (!want_obj(L, i, "a private IP address"))
             return;
+        uint32_t at = MV_NONE; /* index of this private address */
         if (ld_addr(L, i, "PrivateIpAddress", &a)) {
-            bool seen = false;
-            for (uint32_t j = 0; j < t.nprivate; j++)
-                seen |= memcmp(&t.private_ips[j], &a, sizeof a) == 0;
-            if (!seen)
+            for (uint32_t j = 0; j < t.nprivate && at == MV_NONE; j++)
+                if (memcmp(&t.private_ips[j], &a, sizeof a) == 0)
+                    at = j;
+            if (at == MV_NONE) {
+                at = t.nprivate;
                 t.private_ips[t.nprivate++] = a;
+            }
         }
         uint32_t as = ld_field(L, i, "Association", J_OBJ);
-        if (as && ld_addr(L, as, "PublicIp", &a))
+        if (as && ld_addr(L, as, "PublicIp", &a)) {
             t.public_ips[t.npublic++] = a;
+            if (at != MV_NONE)
+                t.public_of[at] = a;
+        }
     }
     uint32_t as = ld_field(L, o, "Association", J_OBJ);
     if (as && ld_addr(L, as, "PublicIp", &a)) {
@@ -681,6 +688,9 @@ static void load_eni(ld *L, uint32_t o)
             seen |= memcmp(&t.public_ips[j], &a, sizeof a) == 0;
         if (!seen)
             t.public_ips[t.npublic++] = a;
+        /* the top-level association is the primary address's */
+        if (t.nprivate && !t.public_of[0].af)
+            t.public_of[0] = a;
     }
     LD_ARR_FOR(L, v6, i, k) {
         if (want_obj(L, i, "an IPv6 address") && ld_addr(L, i, "Ipv6Address", &a))

@@ -257,6 +257,7 @@ typedef struct mv_eni {
     uint32_t nprivate;
     ip_addr *public_ips;  /* associated public IPv4 addresses */
     uint32_t npublic;
+    ip_addr *public_of;   /* parallel to private_ips: its public address, af 0 when none */
     ip_addr *ipv6;
     uint32_t nipv6;
     mv_ref *sgs;

@@ -419,6 +419,19 @@ static void test_public_address_hairpin(void **state)
     EXPECT(ask(world, 1, "eni-pub", "3.3.3.11", NULL, 443), RV_REACHABLE, "");
 }
 
+/* A public address belongs to one private address of an ENI. */
+static void test_public_address_per_private_ip(void **state)
+{
+    (void)state;
+    static const char *const two[] = {
+        "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-pub\", \"SubnetId\": \"subnet-pub\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.0.10\", \"Association\": {\"PublicIp\": \"3.3.3.10\"},"
+        " \"PrivateIpAddresses\": [{\"PrivateIpAddress\": \"10.0.0.10\", \"Primary\": true, \"Association\": {\"PublicIp\": \"3.3.3.10\"}},"
+        "  {\"PrivateIpAddress\": \"10.0.0.12\", \"Primary\": false}], \"Groups\": [{\"GroupId\": \"sg-a\"}]}]}", NULL };
+    EXPECT(ask(two, 1, "10.0.0.10", "internet", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(two, 1, "10.0.0.12", "internet", NULL, 443), RV_UNREACHABLE, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_gateway_endpoint_association),
         cmocka_unit_test(test_review_findings),
         cmocka_unit_test(test_public_address_hairpin),
+        cmocka_unit_test(test_public_address_per_private_ip),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
