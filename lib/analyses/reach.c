@@ -475,10 +475,10 @@ static bool private_v4(const ip_addr *a)
 static void client_ports(const mlvpc_model *m, const place *src, uint16_t *lo, uint16_t *hi, const char **who)
 {
     mv_owner o = src->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, src->eni)->owner : MW_UNKNOWN;
-    if (o == MW_LAMBDA || o == MW_ELB) {
+    if (o == MW_LAMBDA || o == MW_ELB || o == MW_NATGW) {
         *lo = EPH_NAT_LO;
         *hi = EPH_NAT_HI;
-        *who = o == MW_LAMBDA ? "Lambda" : "load balancer";
+        *who = o == MW_LAMBDA ? "Lambda" : o == MW_ELB ? "load balancer" : "NAT gateway";
     } else {
         *lo = EPH_LINUX_LO;
         *hi = EPH_LINUX_HI;
@@ -641,6 +641,8 @@ static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fw
     reply_into_source(c, src, fwd);
 }
 
+static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d);
+
 /* Through a public NAT gateway to its subnet's internet gateway (A.4). */
 static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fwd, const dest *d)
 {
@@ -686,6 +688,24 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     const mv_route *nr = route_step(c, nsub, &out, false, &rtb);
     if (!nr)
         return;
+    if (nr->target == MT_VPCE_GW && !private_nat) {
+        /* The NAT's subnet sends this service's prefix to a gateway endpoint. */
+        place np = { .eni = MV_NONE, .subnet = nsub, .vpc = src->vpc, .ip = nat_priv, .has_public = MV_FALSE };
+        for (uint32_t k = 0; k < g->naddrs; k++)
+            if (g->addrs[k].eni.idx != MV_NONE)
+                np.eni = g->addrs[k].eni.idx;
+        snprintf(np.label, sizeof np.label, "%s", nid);
+        via_gateway_endpoint(c, &np, nr, &out, d);
+        uint16_t elo, ehi;
+        const char *who;
+        client_ports(m, src, &elo, &ehi, &who);
+        hbox r2 = return_box(fwd, elo, ehi);
+        if (nsub != src->subnet) {
+            nacl_step(c, nsub, true, &r2, true);
+            nacl_step(c, src->subnet, false, &r2, true);
+        }
+        return;
+    }
     if (nr->target != MT_IGW) {
         /* A NAT gateway may also forward to a transit or VPN gateway, or
          * within the VPC: those paths are not followed yet. */

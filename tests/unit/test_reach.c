@@ -432,6 +432,23 @@ static void test_public_address_per_private_ip(void **state)
     EXPECT(ask(two, 1, "10.0.0.12", "internet", NULL, 443), RV_UNREACHABLE, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");
 }
 
+/* A NAT gateway forwards by its own subnet's route table, gateway endpoints included. */
+static void test_nat_then_gateway_endpoint(void **state)
+{
+    (void)state;
+    static const char *const v[] = {
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-pub\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-pub\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationPrefixListId\": \"pl-s3\", \"GatewayId\": \"vpce-s3\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]},"
+        " {\"RouteTableId\": \"rtb-priv\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-a\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"0.0.0.0/0\", \"NatGatewayId\": \"nat-1\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}]}",
+        NULL };
+    /* S3 goes NAT -> gateway endpoint; anything else has no way out of the NAT's subnet */
+    EXPECT(ask(v, 1, "eni-a1", "52.216.9.9", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(v, 1, "eni-a1", "198.51.100.7", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_review_findings),
         cmocka_unit_test(test_public_address_hairpin),
         cmocka_unit_test(test_public_address_per_private_ip),
+        cmocka_unit_test(test_nat_then_gateway_endpoint),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
