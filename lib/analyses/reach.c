@@ -147,6 +147,8 @@ static void hop(tctx *c, bool ret, const char *component, const char *kind, cons
         return;
     reach_hop *h = &t->hops[t->nhops++];
     h->ret = ret;
+    /* The hop that shows the first block was reached; later ones were not. */
+    h->reached = t->nblocks == 0 || (t->nhops - 1 == t->first_block_hop && strcmp(action, "deny") == 0);
     snprintf(h->component, sizeof h->component, "%s", component);
     h->kind = kind;
     h->action = action;
@@ -172,6 +174,8 @@ static void block(tctx *c, bool ret, const char *component, const char *code, co
     for (uint32_t i = 0; i < t->nblocks; i++) /* the same setting found twice */
         if (t->blocks[i].code == code && !strcmp(t->blocks[i].component, b.component) && !strcmp(t->blocks[i].rule, b.rule))
             return;
+    if (!t->nblocks)
+        t->first_block_hop = t->nhops;
     t->blocks[t->nblocks++] = b;
 }
 

@@ -23,6 +23,7 @@ enum { REACH_MAX_HOPS = 48, REACH_MAX_BLOCKS = 12, REACH_MAX_NOTES = 8, REACH_TE
 
 typedef struct reach_hop {
     bool ret;                /* on the return path */
+    bool reached;            /* false after a block: evaluated as if the block were lifted */
     char component[96];      /* id as the input names it ("sg-…", "acl-…", "rtb-…", "igw-…") */
     const char *kind;        /* "security-group", "network-acl", "route-table", ... */
     const char *action;      /* "allow", "deny", "route", "translate", "deliver", "unknown" */
@@ -43,6 +44,7 @@ typedef struct reach_trace {
     uint32_t nhops;
     reach_block blocks[REACH_MAX_BLOCKS]; /* blocks[0] is blocked_by, the rest also_blocked_by */
     uint32_t nblocks;
+    uint32_t first_block_hop; /* number of hops when the first block was found */
     char missing[REACH_TEXT]; /* indeterminate: what the model lacks */
     char notes[REACH_MAX_NOTES][REACH_TEXT]; /* assumptions made on this path */
     uint32_t nnotes;

@@ -138,6 +138,7 @@ static void j_trace_body(jw *w, const reach_trace *t)
             jw_kstr(w, "kind", h->kind);
             jw_kstr(w, "action", h->action);
             jw_kstr(w, "rule", h->detail);
+            jw_kbool(w, "reached", h->reached);
             jw_obj_end(w);
         }
     jw_arr_end(w);
@@ -229,7 +230,8 @@ static void write_text(FILE *f, const reach_result *res)
                 if (!any)
                     fprintf(f, "  %s\n", ret ? "return:" : "forward:");
                 any = true;
-                fprintf(f, "    %-7s %-28s %s\n", h->action, h->component, h->detail);
+                fprintf(f, "    %-9s %-28s %s%s\n", h->action, h->component, h->detail,
+                        h->reached ? "" : "  [not reached: past a block]");
             }
         }
         for (uint32_t k = 0; k < t->nblocks; k++)
