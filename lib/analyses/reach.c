@@ -1534,9 +1534,25 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
     bool v6 = pub->af == IP_V6;
     uint32_t edge = edge_table(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
     if (edge != MV_NONE) {
-        missing(c, "%s has a gateway route table (%s) that steers inbound traffic: not modelled yet", gid,
-                S(m, MV_AT(m, MK_RTB, mv_rtb, edge)->r.id));
-        return;
+        /* A gateway route table decides where inbound traffic goes first
+         * (A.3): the local route delivers as usual; an appliance or a
+         * firewall endpoint sends it through a middlebox we do not model. */
+        const mv_rtb *et = MV_AT(m, MK_RTB, mv_rtb, edge);
+        ip_addr inside0 = pub->af == IP_V6 ? *pub : private_of(MV_AT(m, MK_ENI, mv_eni, eni), pub);
+        hbox probe = hbox_all(inside0.af);
+        probe.dst_lo = probe.dst_hi = ip_to_u128(&inside0);
+        pieces_clear(&c->pc);
+        if (route_decide(m, et, &probe, &c->pc) != 0) {
+            c->oom = true;
+            return;
+        }
+        const mv_route *er = c->pc.n && c->pc.v[0].v == V_ALLOW ? &et->routes[c->pc.v[0].rule] : NULL;
+        if (!er || er->target != MT_LOCAL) {
+            missing(c, "gateway route table %s of %s sends this traffic to %s (an appliance path, not modelled)",
+                    S(m, et->r.id), gid, er ? S(m, er->tgt.sym) : "nowhere known");
+            return;
+        }
+        hop(c, false, S(m, et->r.id), "route-table", "route", "gateway route table: local");
     }
     if (v6)
         hop(c, false, gid, "internet-gateway", "route", "to %s (IPv6: not translated)", ip_addr_str(pub, a));

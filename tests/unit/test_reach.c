@@ -449,6 +449,27 @@ static void test_nat_then_gateway_endpoint(void **state)
     EXPECT(ask(v, 1, "eni-a1", "198.51.100.7", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
 }
 
+/* A gateway route table: local routes deliver; an appliance is not followed. */
+static void test_gateway_route_table(void **state)
+{
+    (void)state;
+    static const char *const open443 =
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-a\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\","
+        " \"FromPort\": 443, \"ToPort\": 443, \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}],"
+        " \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}]}";
+    static const char *const local_edge[] = { open443,
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-edge\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"GatewayId\": \"igw-1\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"}]}]}",
+        NULL };
+    static const char *const appliance_edge[] = { open443,
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-edge\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"GatewayId\": \"igw-1\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"10.0.0.0/24\", \"NetworkInterfaceId\": \"eni-pub2\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}]}",
+        NULL };
+    EXPECT(ask(local_edge, 1, "internet", "eni-pub", NULL, 443), RV_REACHABLE, "");
+    EXPECT(ask(appliance_edge, 1, "internet", "eni-pub", NULL, 443), RV_INDETERMINATE, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -471,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_public_address_hairpin),
         cmocka_unit_test(test_public_address_per_private_ip),
         cmocka_unit_test(test_nat_then_gateway_endpoint),
+        cmocka_unit_test(test_gateway_route_table),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
