@@ -595,16 +595,19 @@ static uint32_t edge_table(const mlvpc_model *m, uint32_t gw_sym)
 /* Arrival on the internet. A public address of an ENI of the model comes
  * back in through that ENI's internet gateway, where its NACL and security
  * groups apply again: that leg is not followed yet, so say so. */
-static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, const ip_addr *client);
+static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, const ip_addr *client, const place *from);
 
-static void deliver_internet(tctx *c, const dest *d, const ip_addr *client)
+static void deliver_internet(tctx *c, const dest *d, const ip_addr *client, const place *from)
 {
-    if (d->pub_owner != MV_NONE && client && client->af == d->ip.af) {
+    /* IPv6 addresses are global: one of an ENI of the model is entered
+     * through its VPC's internet gateway like a public IPv4 address. */
+    uint32_t owner = d->pub_owner != MV_NONE ? d->pub_owner : d->ip.af == IP_V6 ? d->eni : MV_NONE;
+    if (owner != MV_NONE && client && client->af == d->ip.af) {
         /* Back in through the owner's internet gateway: its NACL and
          * security groups see the client's public address (A.4). */
-        hop(c, false, d->desc, "internet", "route", "%s is a public address of %s", d->desc,
-            S(c->m, MV_AT(c->m, MK_ENI, mv_eni, d->pub_owner)->r.id));
-        ingress_from_internet(c, d->pub_owner, &d->ip, client);
+        hop(c, false, d->desc, "internet", "route", "%s is an address of %s", d->desc,
+            S(c->m, MV_AT(c->m, MK_ENI, mv_eni, owner)->r.id));
+        ingress_from_internet(c, owner, &d->ip, client, from);
         return;
     }
     if (d->pub_owner != MV_NONE) {
@@ -641,7 +644,7 @@ static void via_igw(tctx *c, const place *src, const mv_route *r, const hbox *fw
     } else {
         hop(c, false, igw, "internet-gateway", "allow", "IPv6: forwarded unchanged");
     }
-    deliver_internet(c, d, src->has_public == MV_TRUE ? &src->public_ip : NULL);
+    deliver_internet(c, d, d->ip.af == IP_V6 ? &src->ip6 : src->has_public == MV_TRUE ? &src->public_ip : NULL, src);
     reply_into_source(c, src, fwd);
 }
 
@@ -686,12 +689,18 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     }
     char a[IP_STR_MAX];
     hop(c, false, nid, "nat-gateway", "translate", "source becomes %s, ports %u-%u",
-        g->naddrs && g->addrs[0].public_ip.af ? ip_addr_str(&g->addrs[0].public_ip, a) : "its address", EPH_NAT_LO,
-        EPH_NAT_HI);
+        nat_priv.af ? ip_addr_str(&nat_priv, a) : "the NAT gateway's address", EPH_NAT_LO, EPH_NAT_HI);
     uint32_t rtb;
     const mv_route *nr = route_step(c, nsub, &out, false, &rtb);
     if (!nr)
         return;
+    if (nr->target == MT_NAT) {
+        /* A NAT gateway whose own subnet routes to a NAT gateway loops (A.4). */
+        block(c, false, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
+              "the NAT gateway's own subnet routes %s to %s: the traffic loops", d->desc, S(m, nr->tgt.sym));
+        c->stopped = true;
+        return;
+    }
     if (nr->target == MT_VPCE_GW && !private_nat) {
         /* The NAT's subnet sends this service's prefix to a gateway endpoint. */
         place np = { .eni = MV_NONE, .subnet = nsub, .vpc = src->vpc, .ip = nat_priv, .has_public = MV_FALSE };
@@ -731,8 +740,9 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     if (d->ip.af == IP_V4 && private_v4(&d->ip))
         block(c, false, S(m, nr->tgt.sym), "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
               "%s is a private address; internet gateways do not forward it", ip_addr_str(&d->ip, a));
-    hop(c, false, S(m, nr->tgt.sym), "internet-gateway", "translate", "to %s", d->desc);
-    deliver_internet(c, d, g->naddrs && g->addrs[0].public_ip.af ? &g->addrs[0].public_ip : NULL);
+    hop(c, false, S(m, nr->tgt.sym), "internet-gateway", "translate", "source becomes %s",
+        g->naddrs && g->addrs[0].public_ip.af ? ip_addr_str(&g->addrs[0].public_ip, a) : "(no public address)");
+    deliver_internet(c, d, g->naddrs && g->addrs[0].public_ip.af ? &g->addrs[0].public_ip : NULL, NULL);
     /* Reply: to the NAT's ports, then to the client's ephemeral ports. */
     hbox r1 = return_box(&out, EPH_NAT_LO, EPH_NAT_HI);
     nacl_step(c, nsub, false, &r1, true);
@@ -780,7 +790,7 @@ static void via_eigw(tctx *c, const place *src, const mv_route *r, const hbox *f
     const char *id = S(m, r->tgt.sym);
     nacl_step(c, src->subnet, true, fwd, false);
     hop(c, false, id, "egress-only-internet-gateway", "allow", "IPv6, outbound-initiated");
-    deliver_internet(c, d, NULL);
+    deliver_internet(c, d, &src->ip6, src);
     reply_into_source(c, src, fwd);
 }
 
@@ -1291,8 +1301,6 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
                   S(m, e->r.id));
             continue;
         }
-        if (e->state && strcmp(e->state, "available") != 0)
-            block(c, false, S(m, e->r.id), "BAD_STATE", "endpoint is %s", e->state);
         if (v->dns_support == MV_UNKNOWN || v->dns_hostnames == MV_UNKNOWN) {
             missing(c, "%s of %s (private DNS of %s needs both enableDnsSupport and enableDnsHostnames)",
                     v->dns_support == MV_UNKNOWN ? "enableDnsSupport" : "enableDnsHostnames", S(m, v->r.id), S(m, e->r.id));
@@ -1307,6 +1315,8 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
             }
             continue;
         }
+        if (e->state && strcmp(e->state, "available") != 0)
+            block(c, false, S(m, e->r.id), "BAD_STATE", "endpoint is %s", e->state);
         /* The endpoint ENI in the source's AZ, else the first. */
         uint32_t pick = MV_NONE;
         for (uint32_t k = 0; k < e->nenis; k++) {
@@ -1471,7 +1481,7 @@ static void trace_from_internet(tctx *c, const dest *d)
             return;
         }
         ip_parse_addr("2001:db8::a", &client); /* an arbitrary internet address (documentation range) */
-        ingress_from_internet(c, e6, &d->ip, &client);
+        ingress_from_internet(c, e6, &d->ip, &client, NULL);
         return;
     }
     if (!pick_internet(m, &client) || d->kind != DK_ADDR) {
@@ -1483,6 +1493,11 @@ static void trace_from_internet(tctx *c, const dest *d)
     if (eni == MV_NONE && d->eni != MV_NONE) {
         eni = d->eni;
         const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, eni);
+        if (!e->npublic && e->nipv6) {
+            ip_parse_addr("2001:db8::a", &client);
+            ingress_from_internet(c, eni, &e->ipv6[0], &client, NULL);
+            return;
+        }
         if (!e->npublic) {
             block(c, false, S(m, e->r.id), "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                   "%s has no public address: nothing on the internet can address it", S(m, e->r.id));
@@ -1495,14 +1510,14 @@ static void trace_from_internet(tctx *c, const dest *d)
               "%s is not a public address of any network interface in the input", ip_addr_str(&d->ip, a));
         return;
     }
-    ingress_from_internet(c, eni, &pub, &client);
+    ingress_from_internet(c, eni, &pub, &client, NULL);
 }
 
 /*
  * The leg from the internet to ENI `eni` through its VPC's internet gateway,
  * addressed to its public address `pub` by `client`, and the reply.
  */
-static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, const ip_addr *client)
+static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, const ip_addr *client, const place *from)
 {
     const mlvpc_model *m = c->m;
     const reach_query *q = c->q;
@@ -1526,8 +1541,18 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
                 igw = i;
     }
     if (igw == MV_NONE) {
+        /* A route table of the VPC naming an internet gateway the input
+         * lacks means it exists but was not collected. */
+        for (uint32_t t = 0; t < MV_N(m, MK_RTB); t++) {
+            const mv_rtb *rt = MV_AT(m, MK_RTB, mv_rtb, t);
+            for (uint32_t k = 0; rt->vpc.idx == dp.vpc && k < rt->nroutes; k++)
+                if (rt->routes[k].target == MT_IGW && rt->routes[k].tgt.idx == MV_NONE) {
+                    missing(c, "internet gateway %s is not in the input", S(m, rt->routes[k].tgt.sym));
+                    return;
+                }
+        }
         block(c, false, S(m, MV_AT(m, MK_VPC, mv_vpc, dp.vpc)->r.id), "NO_ROUTE_TO_DESTINATION",
-              "the VPC has no internet gateway in the input");
+              "the VPC has no internet gateway");
         return;
     }
     const char *gid = S(m, MV_AT(m, MK_IGW, mv_igw, igw)->r.id);
@@ -1575,19 +1600,30 @@ static void ingress_from_internet(tctx *c, uint32_t eni, const ip_addr *pub, con
             fwd.type_lo = fwd.type_hi = q->proto == MV_ICMP ? 8 : 128;
         }
     }
+    if (MV_AT(m, MK_ENI, mv_eni, eni)->deny_igw == MV_TRUE)
+        block(c, false, dp.label, "ENI_DENY_ALL_IGW_TRAFFIC", "DenyAllIgwTraffic is set: inbound traffic from the internet is dropped");
     nacl_step(c, dp.subnet, false, &fwd, false);
     sg_peer anyone = { 0 };
     sg_step(c, &dp, false, &anyone, &fwd);
     hop(c, false, dp.label, "network-interface", "deliver", "delivered to %s", dp.label);
-    hbox rb = return_box(&fwd, EPH_NAT_LO, EPH_NAT_HI);
-    if (ports_matter(&fwd))
-        TNOTE(c, "return traffic to ports %u-%u (internet clients may use any ephemeral port)", EPH_NAT_LO, EPH_NAT_HI);
+    uint16_t elo = EPH_NAT_LO, ehi = EPH_NAT_HI;
+    const char *who = "internet";
+    if (from)
+        client_ports(m, from, &elo, &ehi, &who);
+    hbox rb = return_box(&fwd, elo, ehi);
+    if (ports_matter(&fwd) && !from)
+        TNOTE(c, "return traffic to ports %u-%u (internet clients may use any ephemeral port)", elo, ehi);
     nacl_step(c, dp.subnet, true, &rb, true);
     uint32_t rtb;
     const mv_route *back = route_step(c, dp.subnet, &rb, true, &rtb);
     if (back && back->target == MT_EIGW)
         block(c, true, S(m, back->tgt.sym), "EIGW_NO_INBOUND",
               "the subnet's IPv6 route is an egress-only internet gateway, which admits no connection from outside");
+    else if (back && (back->target == MT_ENI || back->target == MT_INSTANCE || back->target == MT_GWLBE ||
+                      back->target == MT_TGW || back->target == MT_VGW || back->target == MT_OTHER ||
+                      back->target == MT_CORE || back->target == MT_LOCALGW || back->target == MT_CARRIER))
+        missing(c, "the reply goes through %s (%s), which is not modelled", S(m, back->tgt.sym),
+                mv_target_name(back->target));
     else if (back && !(back->target == MT_IGW && back->tgt.idx == igw))
         block(c, true, S(m, MV_AT(m, MK_RTB, mv_rtb, rtb)->r.id), "NO_ROUTE_TO_DESTINATION",
               "the reply is routed to %s, not to the internet gateway", S(m, back->tgt.sym));
@@ -1683,7 +1719,7 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
         c.stopped = false;
         dest dd = d;
         snprintf(t->source, sizeof t->source, "%s", src.v[i].label);
-        if (service && src.v[i].vpc == MV_NONE && src.v[i].sagemaker_network) {
+        if (service && src.v[i].sagemaker_network && (src.v[i].vpc == MV_NONE || src.v[i].nfs_only)) {
             /* Outside any VPC the service's public name answers. */
             dd.kind = DK_SERVICE_PUBLIC;
             dd.eni = MV_NONE;

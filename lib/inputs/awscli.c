@@ -706,6 +706,7 @@ static void load_eni(ld *L, uint32_t o)
     t.status = ld_str(L, o, "Status");
     t.requester_managed = ld_tri(L, o, "RequesterManaged");
     t.source_dest_check = ld_tri(L, o, "SourceDestCheck");
+    t.deny_igw = ld_tri(L, o, "DenyAllIgwTraffic");
     uint32_t at = ld_field(L, o, "Attachment", J_OBJ);
     if (at)
         t.instance = ref_of(ld_sym(L, at, "InstanceId"));

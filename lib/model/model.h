@@ -253,6 +253,7 @@ typedef struct mv_eni {
     mv_ref subnet, vpc;
     const char *az, *interface_type, *description, *requester_id, *status;
     mv_tri requester_managed, source_dest_check;
+    mv_tri deny_igw; /* DenyAllIgwTraffic: inbound internet traffic dropped */
     ip_addr *private_ips; /* primary first */
     uint32_t nprivate;
     ip_addr *public_ips;  /* associated public IPv4 addresses */

@@ -470,6 +470,44 @@ static void test_gateway_route_table(void **state)
     EXPECT(ask(appliance_edge, 1, "internet", "eni-pub", NULL, 443), RV_INDETERMINATE, "");
 }
 
+/* Findings of the second review, each with its twin. */
+static void test_second_review(void **state)
+{
+    (void)state;
+    static const char *const open443 =
+        "{\"SecurityGroups\": [{\"GroupId\": \"sg-a\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [{\"IpProtocol\": \"tcp\","
+        " \"FromPort\": 443, \"ToPort\": 443, \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}],"
+        " \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\", \"IpRanges\": [{\"CidrIp\": \"0.0.0.0/0\"}]}]}]}";
+    /* DenyAllIgwTraffic drops what comes in from the internet */
+    const char *const deny[] = { open443,
+        "{\"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-pub\", \"SubnetId\": \"subnet-pub\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.0.10\", \"Association\": {\"PublicIp\": \"3.3.3.10\"}, \"DenyAllIgwTraffic\": true,"
+        " \"Groups\": [{\"GroupId\": \"sg-a\"}]}]}", NULL };
+    const char *const allow[] = { open443, NULL };
+    EXPECT(ask(deny, 1, "internet", "eni-pub", NULL, 443), RV_UNREACHABLE, "ENI_DENY_ALL_IGW_TRAFFIC");
+    EXPECT(ask(allow, 1, "internet", "eni-pub", NULL, 443), RV_REACHABLE, "");
+    /* a reply routed to an appliance is not guessed */
+    const char *const via_appliance[] = { open443,
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-pub\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-pub\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"0.0.0.0/0\", \"NetworkInterfaceId\": \"eni-pub2\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}]}",
+        NULL };
+    EXPECT(ask(via_appliance, 1, "internet", "eni-pub", NULL, 443), RV_INDETERMINATE, "");
+    /* Studio PublicInternetOnly resolves service names in SageMaker's network */
+    static const char *const studio[] = {
+        "{\"DomainArn\": \"arn:aws:sagemaker:us-east-1:111122223333:domain/d-1\", \"DomainId\": \"d-1\", \"VpcId\": \"vpc-1\","
+        " \"SubnetIds\": [\"subnet-c\"], \"AppNetworkAccessType\": \"PublicInternetOnly\","
+        " \"DefaultUserSettings\": {\"SecurityGroups\": [\"sg-b\"]}}", NULL };
+    EXPECT(ask(studio, 1, "domain:d-1", "service:sts", NULL, 443), RV_REACHABLE, "");
+    /* a NAT gateway whose own subnet routes to a NAT gateway loops */
+    static const char *const loop[] = {
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-pub\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-pub\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"0.0.0.0/0\", \"NatGatewayId\": \"nat-1\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}]}",
+        NULL };
+    EXPECT(ask(loop, 1, "eni-a1", "internet", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -493,6 +531,7 @@ int main(void)
         cmocka_unit_test(test_public_address_per_private_ip),
         cmocka_unit_test(test_nat_then_gateway_endpoint),
         cmocka_unit_test(test_gateway_route_table),
+        cmocka_unit_test(test_second_review),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
