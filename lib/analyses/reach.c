@@ -662,11 +662,6 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     }
     const mv_natgw *g = MV_AT(m, MK_NATGW, mv_natgw, r->tgt.idx);
     nacl_step(c, src->subnet, true, fwd, false);
-    if (g->state && strcmp(g->state, "available") != 0)
-        block(c, false, nid, "BAD_STATE", "NAT gateway is %s", g->state);
-    if (!(fwd->proto_lo == fwd->proto_hi &&
-          (fwd->proto_lo == MV_TCP || fwd->proto_lo == MV_UDP || fwd->proto_lo == MV_ICMP)))
-        block(c, false, nid, "PROTOCOL_RESTRICTION", "NAT gateways carry only TCP, UDP and ICMP");
     if (g->subnet.idx == MV_NONE) {
         missing(c, "the subnet of NAT gateway %s is not in the input", nid);
         c->stopped = true;
@@ -674,9 +669,19 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
     }
     uint32_t nsub = g->subnet.idx;
     ip_addr nat_priv = g->naddrs ? g->addrs[0].private_ip : (ip_addr){ 0 };
-    /* In: the NAT subnet's inbound NACL sees the original packet. */
+    /* In: the NAT subnet's inbound NACL sees the original packet, before
+     * the gateway itself. */
     if (nsub != src->subnet)
         nacl_step(c, nsub, false, fwd, false);
+    if (g->state && strcmp(g->state, "available") != 0) {
+        block(c, false, nid, "BAD_STATE", "NAT gateway is %s", g->state);
+        hop(c, false, nid, "nat-gateway", "deny", "the NAT gateway is %s", g->state);
+    }
+    if (!(fwd->proto_lo == fwd->proto_hi &&
+          (fwd->proto_lo == MV_TCP || fwd->proto_lo == MV_UDP || fwd->proto_lo == MV_ICMP))) {
+        block(c, false, nid, "PROTOCOL_RESTRICTION", "NAT gateways carry only TCP, UDP and ICMP");
+        hop(c, false, nid, "nat-gateway", "deny", "NAT gateways carry only TCP, UDP and ICMP");
+    }
     bool private_nat = g->conn == MN_PRIVATE;
     /* Out: source becomes the NAT's private address, ports 1024-65535. */
     hbox out = *fwd;
@@ -767,8 +772,10 @@ static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, c
     nacl_step(c, src->subnet, true, fwd, false);
     bool tcp = fwd->proto_lo == MV_TCP && fwd->proto_hi == MV_TCP;
     bool echo = fwd->proto_lo == MV_ICMP && fwd->proto_hi == MV_ICMP && fwd->type_lo == 8 && fwd->type_hi == 8;
-    if (!tcp && !echo)
+    if (!tcp && !echo) {
         block(c, false, id, "VPCE_GATEWAY_PROTOCOL_RESTRICTION", "gateway endpoints carry only TCP and ICMP echo");
+        hop(c, false, id, "gateway-endpoint", "deny", "gateway endpoints carry only TCP and ICMP echo");
+    }
     if (r->tgt.idx != MV_NONE) {
         const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, r->tgt.idx);
         if (e->state && strcmp(e->state, "available") != 0)
