@@ -28,26 +28,15 @@
 #undef json_type
 
 #include "inputs/json.h"
+#include "bench_util.h"
 
 enum { P_MLVPC, P_CJSON, P_JANSSON, NPARSERS };
 static const char *const NAMES[NPARSERS] = { "mlvpc json_parse", "cJSON", "jansson" };
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -57,29 +46,6 @@ static size_t heap_used(void)
     return mi.uordblks + mi.hblkhd;
 }
 
-static char *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (!f || fstat(fileno(f), &sb) != 0) {
-        perror(path);
-        if (f)
-            fclose(f);
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size;
-    char *buf = malloc(n + 1);
-    if (!buf || fread(buf, 1, n, f) != n) {
-        fprintf(stderr, "json_compare: cannot read %s\n", path);
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *size = n;
-    return buf;
-}
 
 typedef struct run { double parse_ms, free_ms; size_t heap; long items; } run;
 
@@ -92,9 +58,9 @@ static int parse_once(int p, const char *text, char *work, size_t size, run *r)
         memcpy(work, text, size + 1);
         jdoc d;
         h0 = heap_used();
-        t0 = now_ms();
+        t0 = bench_now_ms();
         int rc = json_parse(&d, work, size, JSON_MAX_DEPTH);
-        t1 = now_ms();
+        t1 = bench_now_ms();
         h1 = heap_used();
         if (rc != 0) {
             fprintf(stderr, "json_parse: %s at byte %zu\n", d.err, d.err_off);
@@ -104,12 +70,12 @@ static int parse_once(int p, const char *text, char *work, size_t size, run *r)
         /* Elements of the root's first member (e.g. the NetworkInterfaces array). */
         r->items = d.n > 2 && json_type(&d, 0) == J_OBJ ? (long)d.t[2].count : (long)d.t[0].count;
         json_release(&d);
-        t2 = now_ms();
+        t2 = bench_now_ms();
     } else if (p == P_CJSON) {
         h0 = heap_used();
-        t0 = now_ms();
+        t0 = bench_now_ms();
         cJSON *root = cJSON_ParseWithLength(text, size);
-        t1 = now_ms();
+        t1 = bench_now_ms();
         h1 = heap_used();
         if (!root) {
             fprintf(stderr, "cJSON: parse error near byte %td\n", cJSON_GetErrorPtr() - text);
@@ -118,13 +84,13 @@ static int parse_once(int p, const char *text, char *work, size_t size, run *r)
         r->items = cJSON_IsObject(root) && root->child ? cJSON_GetArraySize(root->child)
                                                        : cJSON_GetArraySize(root);
         cJSON_Delete(root);
-        t2 = now_ms();
+        t2 = bench_now_ms();
     } else {
         json_error_t err;
         h0 = heap_used();
-        t0 = now_ms();
+        t0 = bench_now_ms();
         json_t *root = json_loadb(text, size, 0, &err);
-        t1 = now_ms();
+        t1 = bench_now_ms();
         h1 = heap_used();
         if (!root) {
             fprintf(stderr, "jansson: %s at line %d\n", err.text, err.line);
@@ -138,7 +104,7 @@ static int parse_once(int p, const char *text, char *work, size_t size, run *r)
             r->items = (long)json_array_size(root);
         }
         json_decref(root);
-        t2 = now_ms();
+        t2 = bench_now_ms();
     }
     r->parse_ms = t1 - t0;
     r->free_ms = t2 - t1;
@@ -149,7 +115,7 @@ static int parse_once(int p, const char *text, char *work, size_t size, run *r)
 static int compare_file(const char *path, int runs)
 {
     size_t size;
-    char *text = read_all(path, &size);
+    char *text = bench_read_file("json_compare", path, &size);
     char *work = text ? malloc(size + 1) : NULL;
     double *pm = calloc((size_t)runs, sizeof *pm), *fm = calloc((size_t)runs, sizeof *fm);
     if (!text || !work || !pm || !fm) {

@@ -31,26 +31,15 @@
 
 #include "mlvpc/mlvpc.h"
 #include "inputs/json.h"
+#include "bench_util.h"
 
-static double now_ms(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef struct stat3 { double med, min, max; } stat3;
 
 /* Median (mean of the middle two for an even count), min and max; sorts v. */
 static stat3 stats(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
     stat3 s = { n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1] };
     return s;
 }
@@ -89,13 +78,13 @@ static void child(const char *dir, int fd)
     memset(&r, 0, sizeof r);
     mlvpc_diag d;
     memset(&d, 0, sizeof d);
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     mlvpc_model *m = mlvpc_model_new();
     mlvpc_status st = m ? mlvpc_model_load(m, dir, NULL, &d) : MLVPC_ERR_NOMEM;
-    double t1 = now_ms();
+    double t1 = bench_now_ms();
     if (st == MLVPC_OK)
         st = mlvpc_model_finish(m, &d);
-    double t2 = now_ms();
+    double t2 = bench_now_ms();
     r.status = (int)st;
     if (st != MLVPC_OK) {
         mlvpc_diag_format(&d, r.err, sizeof r.err);
@@ -107,7 +96,7 @@ static void child(const char *dir, int fd)
             mlvpc_diag_format(mlvpc_model_diag(m, 0), r.first_warning, sizeof r.first_warning);
     }
     mlvpc_model_free(m);
-    double t3 = now_ms();
+    double t3 = bench_now_ms();
     r.load_ms = t1 - t0;
     r.finish_ms = t2 - t1;
     r.free_ms = t3 - t2;
@@ -245,37 +234,11 @@ out:
 
 /* ------------------------------------------------------------------ JSON-only mode */
 
-static char *read_all(const char *path, size_t *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "load_bench: cannot open %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    struct stat sb;
-    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fprintf(stderr, "load_bench: %s is not a regular file\n", path);
-        fclose(f);
-        return NULL;
-    }
-    size_t n = (size_t)sb.st_size;
-    char *buf = malloc(n + 1);
-    if (!buf || fread(buf, 1, n, f) != n) {
-        fprintf(stderr, "load_bench: cannot read %s\n", path);
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *size = n;
-    return buf;
-}
 
 static int json_mode(const char *path, int runs)
 {
     size_t size;
-    char *orig = read_all(path, &size);
+    char *orig = bench_read_file("load_bench", path, &size);
     char *work = orig ? malloc(size + 1) : NULL;
     double *ms = calloc((size_t)runs, sizeof *ms);
     if (!orig || !work || !ms) {
@@ -288,9 +251,9 @@ static int json_mode(const char *path, int runs)
     for (int i = 0; i < runs; i++) {
         memcpy(work, orig, size + 1); /* the parse decodes strings in place */
         jdoc d;
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         int rc = json_parse(&d, work, size, JSON_MAX_DEPTH);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         if (rc != 0) {
             unsigned line = 0, col = 0;
             if (rc != -2)

@@ -10,19 +10,10 @@
 #include <time.h>
 
 #include "analyses/reach.h"
+#include "bench_util.h"
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
+static double now_us(void) { return bench_now_ms() * 1e3; }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -65,7 +56,7 @@ int main(int argc, char **argv)
         reach_result_release(&r);
     }
     double total = now_us() - start;
-    qsort(t, (size_t)nq, sizeof *t, cmp_double);
+    qsort(t, (size_t)nq, sizeof *t, bench_cmp_double);
     printf("RESULT status=ok enis=%u queries=%d index_ms=%.1f median_us=%.1f p90_us=%.1f max_us=%.1f qps=%.0f "
            "reachable=%d unreachable=%d indeterminate=%d\n",
            neni, nq, t_index / 1e3, t[nq / 2], t[nq * 9 / 10], t[nq - 1], nq / (total / 1e6), counts[0], counts[1],
