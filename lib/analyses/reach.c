@@ -857,6 +857,34 @@ static void via_peering(tctx *c, const place *src, const mv_route *r, const hbox
     }
 }
 
+/*
+ * To an appliance (a route to an ENI or instance). AWS delivers a packet
+ * addressed elsewhere only to an ENI whose source/destination check is off
+ * (RA: ENI_SOURCE_DEST_CHECK_RESTRICTION); what the appliance then forwards
+ * is its software's business, which no snapshot describes.
+ */
+static void via_appliance(tctx *c, const mv_route *r)
+{
+    const mlvpc_model *m = c->m;
+    uint32_t eni = MV_NONE;
+    if (r->target == MT_ENI)
+        eni = r->tgt.idx;
+    else if (r->tgt.idx != MV_NONE && MV_AT(m, MK_INSTANCE, mv_instance, r->tgt.idx)->nenis)
+        eni = MV_AT(m, MK_INSTANCE, mv_instance, r->tgt.idx)->enis[0].idx;
+    if (eni == MV_NONE) {
+        missing(c, "appliance %s is not in the input", S(m, r->tgt.sym));
+        return;
+    }
+    const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, eni);
+    if (e->source_dest_check == MV_TRUE) {
+        block(c, false, S(m, e->r.id), "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+              "source/destination check is on: %s drops traffic addressed to others", S(m, e->r.id));
+        hop(c, false, S(m, e->r.id), "network-interface", "deny", "source/destination check is on");
+        return;
+    }
+    missing(c, "traffic goes through appliance %s: what it forwards is not in the input", S(m, e->r.id));
+}
+
 /* ------------------------------------------------------------------ one placement */
 
 static void trace_place(tctx *c, const place *src, const dest *d)
@@ -1022,6 +1050,10 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         return;
     case MT_EIGW:
         via_eigw(c, src, r, &fwd, d);
+        return;
+    case MT_ENI:
+    case MT_INSTANCE:
+        via_appliance(c, r);
         return;
     default:
         /* Transit gateways, VPN gateways, appliances: their far side is not

@@ -508,6 +508,27 @@ static void test_second_review(void **state)
     EXPECT(ask(loop, 1, "eni-a1", "internet", NULL, 443), RV_UNREACHABLE, "NO_ROUTE_TO_DESTINATION");
 }
 
+/* An appliance route: the ENI must have its source/destination check off;
+ * past it, the appliance's software decides (indeterminate). */
+static void test_appliance_route(void **state)
+{
+    (void)state;
+    static const char *const check_on[] = {
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-priv\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-a\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"0.0.0.0/0\", \"NetworkInterfaceId\": \"eni-pub2\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}],"
+        " \"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-pub2\", \"SubnetId\": \"subnet-pub\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.0.11\", \"SourceDestCheck\": true, \"Groups\": [{\"GroupId\": \"sg-a\"}]}]}", NULL };
+    static const char *const check_off[] = {
+        "{\"RouteTables\": [{\"RouteTableId\": \"rtb-priv\", \"VpcId\": \"vpc-1\", \"Associations\": [{\"SubnetId\": \"subnet-a\"}],"
+        " \"Routes\": [{\"DestinationCidrBlock\": \"10.0.0.0/16\", \"GatewayId\": \"local\", \"Origin\": \"CreateRouteTable\", \"State\": \"active\"},"
+        "  {\"DestinationCidrBlock\": \"0.0.0.0/0\", \"NetworkInterfaceId\": \"eni-pub2\", \"Origin\": \"CreateRoute\", \"State\": \"active\"}]}],"
+        " \"NetworkInterfaces\": [{\"NetworkInterfaceId\": \"eni-pub2\", \"SubnetId\": \"subnet-pub\", \"VpcId\": \"vpc-1\","
+        " \"PrivateIpAddress\": \"10.0.0.11\", \"SourceDestCheck\": false, \"Groups\": [{\"GroupId\": \"sg-a\"}]}]}", NULL };
+    EXPECT(ask(check_on, 1, "eni-a1", "internet", NULL, 443), RV_UNREACHABLE, "ENI_SOURCE_DEST_CHECK_RESTRICTION");
+    EXPECT(ask(check_off, 1, "eni-a1", "internet", NULL, 443), RV_INDETERMINATE, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -532,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_nat_then_gateway_endpoint),
         cmocka_unit_test(test_gateway_route_table),
         cmocka_unit_test(test_second_review),
+        cmocka_unit_test(test_appliance_route),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
