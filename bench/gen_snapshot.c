@@ -372,7 +372,7 @@ typedef struct vpc_t {
     uint32_t net;    /* first address of the /16 */
     uint8_t layout;
     bool ipv6, secondary, s3ep, ddbep;
-    uint16_t v6;     /* 2600:1f18:XXXX:YY00::/56 -> 16 bits */
+    uint16_t v6;     /* the 16 bits after 2600:1f18: of the VPC's IPv6 /56 */
     uint8_t env, team, nnat, az0;
     uint32_t sub0, nsub, rtb0, nrtb, acl0, nacl, sg0, nsg, nat0, vpce0, nvpce;
     int64_t created;

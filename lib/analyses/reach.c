@@ -19,9 +19,15 @@ typedef struct ipent {
 
 struct reach_engine {
     const mlvpc_model *m;
-    ipent *ips; /* every private address of every ENI, sorted */
+    ipent *ips;  /* every private address of every ENI, sorted */
     uint32_t nips;
+    ipent *pubs; /* every public IPv4 address of every ENI, sorted */
+    uint32_t npubs;
+    bool has_internet;
+    ip_addr internet; /* a public address no route or prefix list treats specially */
 };
+
+static bool pick_internet(const mlvpc_model *m, ip_addr *out);
 
 static int ipent_cmp(const void *a, const void *b)
 {
@@ -42,9 +48,13 @@ reach_engine *reach_engine_new(const mlvpc_model *m)
         const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, i);
         n += x->nprivate + x->nipv6;
     }
+    size_t np = 0;
+    for (uint32_t i = 0; i < MV_N(m, MK_ENI); i++)
+        np += MV_AT(m, MK_ENI, mv_eni, i)->npublic;
     e->ips = malloc((n + 1) * sizeof *e->ips);
-    if (!e->ips) {
-        free(e);
+    e->pubs = malloc((np + 1) * sizeof *e->pubs);
+    if (!e->ips || !e->pubs) {
+        reach_engine_free(e);
         return NULL;
     }
     for (uint32_t i = 0; i < MV_N(m, MK_ENI); i++) {
@@ -53,8 +63,12 @@ reach_engine *reach_engine_new(const mlvpc_model *m)
             e->ips[e->nips++] = (ipent){ x->private_ips[k].af, ip_to_u128(&x->private_ips[k]), i };
         for (uint32_t k = 0; k < x->nipv6; k++)
             e->ips[e->nips++] = (ipent){ IP_V6, ip_to_u128(&x->ipv6[k]), i };
+        for (uint32_t k = 0; k < x->npublic; k++)
+            e->pubs[e->npubs++] = (ipent){ x->public_ips[k].af, ip_to_u128(&x->public_ips[k]), i };
     }
     qsort(e->ips, e->nips, sizeof *e->ips, ipent_cmp);
+    qsort(e->pubs, e->npubs, sizeof *e->pubs, ipent_cmp);
+    e->has_internet = pick_internet(m, &e->internet);
     return e;
 }
 
@@ -63,6 +77,7 @@ void reach_engine_free(reach_engine *e)
     if (!e)
         return;
     free(e->ips);
+    free(e->pubs);
     free(e);
 }
 
@@ -414,6 +429,25 @@ static const mv_route *route_step(tctx *c, uint32_t subnet, const hbox *b, bool 
     return r;
 }
 
+/* The route the subnet's table picks for b's destination, or NULL when
+ * none (or unknown), without recording hops or blocks. */
+static const mv_route *route_peek(tctx *c, uint32_t subnet, const hbox *b)
+{
+    const mlvpc_model *m = c->m;
+    uint32_t t = MV_AT(m, MK_SUBNET, mv_subnet, subnet)->rtb;
+    if (t == MV_NONE)
+        return NULL;
+    hbox dst = *b;
+    dst.dst_hi = dst.dst_lo;
+    pieces_clear(&c->pc);
+    if (route_decide(m, MV_AT(m, MK_RTB, mv_rtb, t), &dst, &c->pc) != 0) {
+        c->oom = true;
+        return NULL;
+    }
+    const piece *p = &c->pc.v[0];
+    return p->v == V_ALLOW ? &MV_AT(m, MK_RTB, mv_rtb, t)->routes[p->rule] : NULL;
+}
+
 static uint32_t subnet_of_addr(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
 {
     for (uint32_t i = 0; i < MV_N(m, MK_SUBNET); i++) {
@@ -442,19 +476,21 @@ static bool in_vpc(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
  * 169.254.169.253, or fd00:ec2::253 [VPC-UG:AmazonDNS]. */
 static bool is_resolver(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
 {
-    ip_addr fixed;
-    if ((ip_parse_addr("169.254.169.253", &fixed) && !memcmp(&fixed, a, sizeof fixed)) ||
-        (ip_parse_addr("fd00:ec2::253", &fixed) && !memcmp(&fixed, a, sizeof fixed)))
+    static const uint8_t v6_resolver[16] = { 0xfd, 0, 0x0e, 0xc2, [14] = 0x02, [15] = 0x53 }; /* fd00:ec2::253 */
+    if (a->af == IP_V6)
+        return !memcmp(a->b, v6_resolver, 16);
+    u128 v = ip_to_u128(a);
+    if (v == 0xA9FEA9FD) /* 169.254.169.253 */
         return true;
     if (vpc == MV_NONE)
         return false;
-    const mv_vpc *v = MV_AT(m, MK_VPC, mv_vpc, vpc);
-    for (uint32_t k = 0; k < v->ncidrs; k++) {
-        if (v->cidrs[k].a.af != IP_V4)
+    const mv_vpc *x = MV_AT(m, MK_VPC, mv_vpc, vpc);
+    for (uint32_t k = 0; k < x->ncidrs; k++) {
+        if (x->cidrs[k].a.af != IP_V4)
             continue;
         u128 lo, hi;
-        prefix_range(&v->cidrs[k], &lo, &hi);
-        return a->af == IP_V4 && ip_to_u128(a) == lo + 2; /* the primary block comes first */
+        prefix_range(&x->cidrs[k], &lo, &hi);
+        return v == lo + 2; /* the primary block comes first */
     }
     return false;
 }
@@ -462,13 +498,16 @@ static bool is_resolver(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
 /* RFC 1918 and RFC 6598 (shared) ranges, which internet gateways refuse (A.4). */
 static bool private_v4(const ip_addr *a)
 {
-    static const char *const nets[] = { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10" };
-    for (size_t i = 0; i < sizeof nets / sizeof *nets; i++) {
-        ip_prefix p;
-        ip_parse_prefix(nets[i], &p);
-        if (ip_prefix_contains(&p, a))
+    static const struct { uint32_t net, mask; } nets[] = {
+        { 0x0A000000u, 0xFF000000u }, { 0xAC100000u, 0xFFF00000u }, /* 10/8, 172.16/12 */
+        { 0xC0A80000u, 0xFFFF0000u }, { 0x64400000u, 0xFFC00000u }, /* 192.168/16, 100.64/10 */
+    };
+    if (a->af != IP_V4)
+        return false;
+    uint32_t v = (uint32_t)ip_to_u128(a);
+    for (size_t i = 0; i < sizeof nets / sizeof *nets; i++)
+        if ((v & nets[i].mask) == nets[i].net)
             return true;
-    }
     return false;
 }
 
@@ -996,14 +1035,12 @@ static void trace_place(tctx *c, const place *src, const dest *d)
             block(c, false, ip_addr_str(&d->ip, a), "NO_POSSIBLE_DESTINATION", "link-local addresses are not forwarded");
         return;
     }
-    /* Route first: whether the destination sees the source's private address
-     * (for SG references) depends on the path. */
+    /* Whether the destination sees the source's private address (for SG
+     * references) depends on the route, looked up here without recording;
+     * route_step below records it in pipeline order, after the SGs. */
     uint32_t rtb;
-    reach_trace saved = *t;
-    const mv_route *r = route_step(c, src->subnet, &fwd, false, &rtb);
+    const mv_route *r = route_peek(c, src->subnet, &fwd);
     bool keeps_identity = r && (r->target == MT_LOCAL || r->target == MT_PCX);
-    *t = saved;
-    c->stopped = false;
 
     sg_peer to = { 0 };
     uint32_t peer_eni = MV_NONE;
@@ -1406,16 +1443,17 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
             missing(c, "the addresses of %s: prefix list %s with its entries is not in the input", svc, plname);
         return -1;
     }
-    if (!pick_internet(m, &d->ip)) {
+    if (!c->e->has_internet) {
         missing(c, "a public address for %s", svc);
         return -1;
     }
+    d->ip = c->e->internet;
     char a[IP_STR_MAX];
     snprintf(d->desc, sizeof d->desc, "%s public endpoint (a public AWS address, e.g. %s)", svc, ip_addr_str(&d->ip, a));
     return 0;
 }
 
-static uint32_t eni_by_public_ip(const mlvpc_model *m, const ip_addr *a);
+static uint32_t eni_by_public_ip(const reach_engine *e, const ip_addr *a);
 
 static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result *res, const char **service)
 {
@@ -1431,7 +1469,8 @@ static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result 
     }
     if (strcmp(ref, "internet") == 0) {
         d->kind = DK_INTERNET;
-        if (!pick_internet(m, &d->ip)) {
+        d->ip = e->internet;
+        if (!e->has_internet) {
             snprintf(res->error, sizeof res->error, "every candidate public address is routed specially");
             return -1;
         }
@@ -1467,7 +1506,7 @@ static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result 
     }
     if (ip_parse_addr(ref, &d->ip)) {
         d->eni = eni_by_ip(e, &d->ip, MV_NONE);
-        d->pub_owner = eni_by_public_ip(m, &d->ip);
+        d->pub_owner = eni_by_public_ip(e, &d->ip);
         snprintf(d->desc, sizeof d->desc, "%s%s%s", ref, d->eni != MV_NONE ? " on " : "",
                  d->eni != MV_NONE ? S(m, MV_AT(m, MK_ENI, mv_eni, d->eni)->r.id) : "");
         return 0;
@@ -1478,15 +1517,11 @@ static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result 
 }
 
 /* The ENI that public address a is associated with, or MV_NONE. */
-static uint32_t eni_by_public_ip(const mlvpc_model *m, const ip_addr *a)
+static uint32_t eni_by_public_ip(const reach_engine *e, const ip_addr *a)
 {
-    for (uint32_t i = 0; i < MV_N(m, MK_ENI); i++) {
-        const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
-        for (uint32_t k = 0; k < e->npublic; k++)
-            if (!memcmp(&e->public_ips[k], a, sizeof *a))
-                return i;
-    }
-    return MV_NONE;
+    ipent key = { a->af, ip_to_u128(a), 0 };
+    const ipent *hit = bsearch(&key, e->pubs, e->npubs, sizeof *e->pubs, ipent_cmp);
+    return hit ? hit->eni : MV_NONE;
 }
 
 /* The private address that public address pub maps to on ENI eni. */
@@ -1523,11 +1558,12 @@ static void trace_from_internet(tctx *c, const dest *d)
         ingress_from_internet(c, e6, &d->ip, &client, NULL);
         return;
     }
-    if (!pick_internet(m, &client) || d->kind != DK_ADDR) {
+    client = c->e->internet;
+    if (!c->e->has_internet || d->kind != DK_ADDR) {
         missing(c, "a destination inside the model for traffic from the internet");
         return;
     }
-    uint32_t eni = eni_by_public_ip(m, &d->ip);
+    uint32_t eni = eni_by_public_ip(c->e, &d->ip);
     ip_addr pub = d->ip;
     if (eni == MV_NONE && d->eni != MV_NONE) {
         eni = d->eni;

@@ -444,7 +444,7 @@ const char *model_service_short(const char *service_name);
 
 /* The default route (/0) of family af in rtb, static before propagated;
  * NULL when there is none. */
-const mv_route *model_default_route(const mlvpc_model *m, const mv_rtb *rtb, uint8_t af);
+const mv_route *model_default_route(const mv_rtb *rtb, uint8_t af);
 
 /*
  * Public or private, as AWS defines it: a subnet is public when its

@@ -363,9 +363,8 @@ const char *model_service_short(const char *name)
  * af would take, among CIDR routes: the default route (/0). Prefix-list routes
  * never cover "any address", so only CIDR routes count here.
  */
-const mv_route *model_default_route(const mlvpc_model *m, const mv_rtb *rtb, uint8_t af)
+const mv_route *model_default_route(const mv_rtb *rtb, uint8_t af)
 {
-    (void)m;
     const mv_route *best = NULL;
     for (uint32_t i = 0; i < rtb->nroutes; i++) {
         const mv_route *r = &rtb->routes[i];
@@ -397,9 +396,9 @@ mv_class model_subnet_class(const mlvpc_model *m, const mv_subnet *s, const mv_r
         *why = igw;
         return MC_PUBLIC;
     }
-    *why = model_default_route(m, t, IP_V4);
+    *why = model_default_route(t, IP_V4);
     if (!*why)
-        *why = model_default_route(m, t, IP_V6);
+        *why = model_default_route(t, IP_V6);
     return MC_PRIVATE;
 }
 
