@@ -10,7 +10,7 @@ SOVER   := 0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  :=
+LDLIBS  := -lyaml
 
 LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/analyses/*.c lib/outputs/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
@@ -18,7 +18,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-.PHONY: all clean check test install-test unit golden golden-update asan collect-test fuzz fuzz-run bench demo install uninstall help deps
+.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test fuzz fuzz-run bench demo install uninstall help deps
 
 all: $(BUILD)/mlvpc $(BUILD)/libmlvpc.a $(BUILD)/libmlvpc.so
 
@@ -57,21 +57,31 @@ golden: $(BUILD)/mlvpc
 golden-update: $(BUILD)/mlvpc
 	@UPDATE=1 sh tests/golden/run.sh $(BUILD)/mlvpc
 
+# Paired fixtures: every audit rule on two variants that differ in one field.
+audit-test: $(BUILD)/mlvpc
+	@sh tests/audit/run.sh $(BUILD)/mlvpc
+
 collect-test:
 	@sh tests/collect/run.sh
+
+# SARIF from `mlvpc audit` checked by Microsoft's validator and GitHub's
+# ingestion rules (installs tests/sarif/node_modules with npm on first use).
+sarif-test: $(BUILD)/mlvpc
+	@sh tests/sarif/selftest.sh
+	@sh tests/sarif/audit.sh $(BUILD)/mlvpc
 
 install-test: all
 	@sh tests/install/run.sh
 
-test: unit golden collect-test install-test
+test: unit golden audit-test collect-test install-test sarif-test
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The whole suite again under ASan+UBSan, in its own build directory.
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden audit-test
 
-CHECK_SUITES := unit golden collect-test install-test asan fuzz-run
+CHECK_SUITES := unit golden audit-test collect-test install-test sarif-test asan fuzz-run
 
 # make stops at the first failing suite, so reaching the end means all passed.
 check: $(CHECK_SUITES)
@@ -86,7 +96,7 @@ FUZZ_SECONDS ?= 20
 
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LDLIBS)
 
 fuzz: $(FUZZ_TARGETS)
 
@@ -103,14 +113,15 @@ bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BU
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo
-DEB_PKGS := build-essential pkg-config libcmocka-dev clang libclang-rt-14-dev jq
+DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev clang libclang-rt-14-dev jq
 
 deps:
 	@sh scripts/install-deps $(DEB_PKGS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/mlvpc show examples/sagemaker-insecure
+	@# exit 1 means "findings": expected for this example
+	$(BUILD)/mlvpc audit examples/sagemaker-insecure || test $$? -eq 1
 
 # ---------------------------------------------------------------- install
 install: all

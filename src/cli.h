@@ -36,5 +36,8 @@ int cli_format(const char *s);
 
 int cmd_show(int argc, char **argv);
 int cmd_reach(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -11,6 +11,9 @@ static const struct {
 } commands[] = {
     { "show", cmd_show, "print the resolved network model" },
     { "reach", cmd_reach, "decide whether a source reaches a destination, hop by hop" },
+    { "audit", cmd_audit, "check the inputs against every rule of the catalogue" },
+    { "rules", cmd_rules, "list the rule catalogue" },
+    { "explain", cmd_explain, "print one rule in full" },
 };
 
 static void usage(FILE *f)

@@ -127,7 +127,9 @@ MLVPC_API size_t mlvpc_model_resource_count(const mlvpc_model *m);
 typedef enum mlvpc_format {
     MLVPC_FORMAT_TEXT = 0,
     MLVPC_FORMAT_JSON = 1,
-    MLVPC_FORMAT_JSON_LINE = 2 /* compact JSON on one line (batch answers) */
+    MLVPC_FORMAT_JSON_LINE = 2, /* compact JSON on one line (batch answers) */
+    MLVPC_FORMAT_SARIF = 3,     /* SARIF 2.1.0 (audit only) */
+    MLVPC_FORMAT_MARKDOWN = 4   /* the rule catalogue as docs/rules.md */
 } mlvpc_format;
 
 /*
@@ -173,6 +175,96 @@ typedef struct mlvpc_reach_query {
  */
 MLVPC_API mlvpc_status mlvpc_reach_run(mlvpc_reach *r, const mlvpc_reach_query *q, mlvpc_format fmt, FILE *out,
                                        mlvpc_verdict *answer, mlvpc_diag *err);
+
+
+/* ------------------------------------------------------------------ audit */
+
+/* Severity of a finding, most severe first; values are stable. */
+typedef enum mlvpc_level {
+    MLVPC_CRITICAL = 0,
+    MLVPC_HIGH = 1,
+    MLVPC_MEDIUM = 2,
+    MLVPC_LOW = 3,
+    MLVPC_INFO = 4
+} mlvpc_level;
+
+/* "critical", "high", ... Static. NULL for an invalid value. */
+MLVPC_API const char *mlvpc_level_name(mlvpc_level l);
+/* The level named s, or -1. */
+MLVPC_API int mlvpc_level_parse(const char *s);
+
+typedef enum mlvpc_profile {
+    MLVPC_PROFILE_PROD = 0, /* the default: every rule at its catalogue severity */
+    MLVPC_PROFILE_DEV = 1   /* high and critical kept, the rest reported as info */
+} mlvpc_profile;
+
+/* Options of an audit. Zero-initialise, then set what you need; every
+ * pointer is borrowed for the life of the audit handle. */
+typedef struct mlvpc_audit_opts {
+    mlvpc_profile profile;
+    const char *rules;        /* comma-separated rule ids to run; NULL = all */
+    const char *skip_rules;   /* comma-separated rule ids not to run */
+    const char *require_tags; /* comma-separated tag keys; NULL = "Environment,Owner" */
+    const char *waivers;      /* path of a YAML or JSON waiver file; NULL = none */
+    const char *today;        /* "YYYY-MM-DD", to expire waivers; NULL = no waiver expires */
+    const char *const *inputs; /* the inputs as the user named them (reported) */
+    size_t ninputs;
+    int color;                /* text output: ANSI colours */
+} mlvpc_audit_opts;
+
+typedef struct mlvpc_audit mlvpc_audit;
+
+/*
+ * An audit of a finished model (which must outlive it). Checks the options:
+ * an unknown rule id, or a waiver file that cannot be read or is malformed,
+ * returns NULL with err filled (MLVPC_ERR_USAGE, _IO, _SYNTAX or _SCHEMA);
+ * NULL with err->status MLVPC_ERR_NOMEM when out of memory.
+ */
+MLVPC_API mlvpc_audit *mlvpc_audit_new(const mlvpc_model *m, const mlvpc_audit_opts *o, mlvpc_diag *err);
+MLVPC_API void mlvpc_audit_free(mlvpc_audit *a);
+
+/* Run the selected rules (once). */
+MLVPC_API mlvpc_status mlvpc_audit_run(mlvpc_audit *a, mlvpc_diag *err);
+
+/*
+ * Write the findings: MLVPC_FORMAT_TEXT (grouped by resource, most severe
+ * first), MLVPC_FORMAT_JSON (docs/audit-json.md) or MLVPC_FORMAT_SARIF
+ * (SARIF 2.1.0, waived findings as suppressed results).
+ */
+MLVPC_API mlvpc_status mlvpc_audit_write(const mlvpc_audit *a, mlvpc_format fmt, FILE *out, mlvpc_diag *err);
+
+/* One finding, as read by mlvpc_audit_finding(); strings owned by the audit. */
+typedef struct mlvpc_finding {
+    const char *rule;
+    mlvpc_level level;
+    int indeterminate;       /* 0 = fail, 1 = indeterminate */
+    const char *resource;    /* id as the input names it */
+    const char *type;        /* "subnet", "security-group", "notebook", ... */
+    const char *name;        /* Name tag, or NULL */
+    const char *message;
+    const char *file;        /* NULL when unknown */
+    unsigned line, column;   /* 0 when unknown */
+    const char *waived;      /* the waiver's reason when waived, else NULL */
+} mlvpc_finding;
+
+MLVPC_API size_t mlvpc_audit_finding_count(const mlvpc_audit *a);
+/* Finding i (0-based, in report order); returns MLVPC_ERR_USAGE when out of range. */
+MLVPC_API mlvpc_status mlvpc_audit_finding(const mlvpc_audit *a, size_t i, mlvpc_finding *f);
+
+/*
+ * Findings that make `mlvpc audit` fail: not waived, at `at_least` or more
+ * severe, status fail (and indeterminate too when with_indeterminate).
+ */
+MLVPC_API size_t mlvpc_audit_failing(const mlvpc_audit *a, mlvpc_level at_least, int with_indeterminate);
+
+/* Number of waivers in the file that had expired (they waive nothing). */
+MLVPC_API size_t mlvpc_audit_expired_waivers(const mlvpc_audit *a);
+
+/* The rule catalogue: MLVPC_FORMAT_TEXT, _JSON or _MARKDOWN (docs/rules.md). */
+MLVPC_API mlvpc_status mlvpc_rules_write(mlvpc_format fmt, FILE *out, mlvpc_diag *err);
+/* One rule in full (rationale, condition, fix, references); MLVPC_ERR_NOT_FOUND
+ * with err filled for an unknown id. */
+MLVPC_API mlvpc_status mlvpc_rule_explain(const char *id, FILE *out, mlvpc_diag *err);
 
 #ifdef __cplusplus
 }

@@ -1716,6 +1716,14 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
     int rs = resolve_source(m, e, q->from, &src, &mode, res);
     if (rs < 0)
         return -1;
+    if (q->platform) {
+        /* SageMaker's own S3 traffic leaves from the placement even when the
+         * container is isolated. */
+        if (mode == SM_ISOLATED)
+            mode = SM_NORMAL;
+        for (uint32_t k = 0; k < src.n; k++)
+            src.v[k].isolated = false;
+    }
     dest d;
     const char *service;
     if (resolve_dest(e, q->to, &d, res, &service) != 0)

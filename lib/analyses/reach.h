@@ -54,6 +54,8 @@ typedef struct reach_query {
     const char *from, *to;
     int proto;                 /* protocol number, MV_PROTO_ALL for "all" */
     uint16_t port_lo, port_hi; /* destination ports (TCP/UDP) */
+    bool platform;             /* trace SageMaker's own traffic from the placement (S3 reads
+                                * and writes), which network isolation does not stop */
 } reach_query;
 
 typedef struct reach_result {

@@ -302,6 +302,9 @@ uint32_t ld_start_sym(ld *L, mv_kind k, uint32_t obj, uint32_t id, uint32_t idto
     uint32_t owner = ld_sym(L, obj, "OwnerId");
     r->account = owner ? owner : L->account;
     read_tags(L, r, obj);
+    /* SageMaker describe-* outputs carry no tags (list-tags does): unknown,
+     * unless the object has them. EC2 outputs leave out an empty "Tags". */
+    r->tags_unknown = k >= MK_NOTEBOOK && !json_get(L->d, obj, "Tags") && !json_get(L->d, obj, "TagSet");
     return L->failed ? MV_NONE : idx;
 }
 

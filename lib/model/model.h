@@ -63,6 +63,7 @@ typedef struct mv_res {
     const char *name; /* value of the Name tag, or NULL */
     mv_tag *tags;
     uint32_t ntags;
+    bool tags_unknown; /* the input does not say which tags the resource has */
 } mv_res;
 
 typedef struct mv_vpc {

@@ -249,7 +249,7 @@ static void write_text(FILE *f, const reach_result *res)
 mlvpc_status mlvpc_reach_run(mlvpc_reach *r, const mlvpc_reach_query *in, mlvpc_format fmt, FILE *out,
                              mlvpc_verdict *answer, mlvpc_diag *err)
 {
-    reach_query q;
+    reach_query q = { 0 };
     if (!r || !in || !out)
         return usage(err, "%s", "reach: invalid arguments"), MLVPC_ERR_USAGE;
     if (parse_query(in, &q, err) != 0)

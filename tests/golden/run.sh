@@ -4,6 +4,8 @@
 # expected stdout, stderr and exit code are NAME.out, NAME.err, NAME.rc.
 # UPDATE=1 rewrites the expectations from the binary under test.
 set -u
+# Waiver expiry reads today's date: pin it (2026-01-01).
+export SOURCE_DATE_EPOCH=1767225600
 bin=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
 case $bin in /*) ;; *) bin=$root/$bin ;; esac
@@ -36,5 +38,16 @@ for args in tests/golden/cases/*.args; do
         failed=$((failed + 1))
     fi
 done
+# docs/rules.md is generated from the rules' metadata: it must be current.
+"$bin" rules --format markdown >"$tmp/rules.md"
+[ "${UPDATE:-0}" = 1 ] && cp "$tmp/rules.md" docs/rules.md
+if cmp -s "$tmp/rules.md" docs/rules.md; then
+    echo "ok - docs/rules.md"
+    passed=$((passed + 1))
+else
+    echo "not ok - docs/rules.md is stale (make golden-update)"
+    diff -u docs/rules.md "$tmp/rules.md" | head -20
+    failed=$((failed + 1))
+fi
 echo "golden: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
