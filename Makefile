@@ -109,7 +109,8 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libmlvpc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(BUILD)/libmlvpc.a $(LDLIBS)
 
-bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BUILD)/bench/reach_bench
+bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BUILD)/bench/reach_bench \
+       $(BUILD)/bench/audit_bench
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo

@@ -1346,6 +1346,8 @@ static bool pick_internet(const mlvpc_model *m, ip_addr *out)
 static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
 {
     const mlvpc_model *m = c->m;
+    memset(d, 0, sizeof *d);
+    d->eni = d->pub_owner = MV_NONE;
     if (src->vpc == MV_NONE) {
         missing(c, "the VPC of %s is not in the input", src->label);
         return -1;

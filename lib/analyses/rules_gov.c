@@ -49,36 +49,52 @@ static void env_uses(au_ctx *c, envset *s, const vec *uses)
 static void env_segmentation(au_ctx *c)
 {
     const mlvpc_model *m = c->m;
+    uint32_t ns = MV_N(m, MK_SUBNET), nv = MV_N(m, MK_VPC);
+    envset *sub = arena_calloc(c->ar, ns + 1, sizeof *sub), *vpc = arena_calloc(c->ar, nv + 1, sizeof *vpc);
+    if (!sub || !vpc) {
+        c->oom = true;
+        return;
+    }
     for (uint32_t g = 0; g < MV_N(m, MK_SG); g++) {
         envset s = { .n = 0 };
         env_add(c, &s, MK_SG, g);
         env_uses(c, &s, &c->sg_uses[g]);
         env_report(c, &s, MK_SG, g, "security group");
+        uint32_t v = MV_AT(m, MK_SG, mv_sg, g)->vpc.idx;
+        if (v != MV_NONE)
+            env_add(c, &vpc[v], MK_SG, g);
     }
-    for (uint32_t i = 0; i < MV_N(m, MK_SUBNET); i++) {
-        envset s = { .n = 0 };
-        env_add(c, &s, MK_SUBNET, i);
-        env_uses(c, &s, &c->subnet_uses[i]);
-        for (uint32_t e = 0; e < MV_N(m, MK_ENI); e++)
-            if (MV_AT(m, MK_ENI, mv_eni, e)->subnet.idx == i)
-                env_add(c, &s, MK_ENI, e);
-        for (uint32_t e = 0; e < MV_N(m, MK_INSTANCE); e++)
-            if (MV_AT(m, MK_INSTANCE, mv_instance, e)->subnet.idx == i)
-                env_add(c, &s, MK_INSTANCE, e);
-        env_report(c, &s, MK_SUBNET, i, "subnet");
+    /* Each resource joins the set of its subnet (and the subnet its VPC's). */
+    for (uint32_t i = 0; i < ns; i++) {
+        env_add(c, &sub[i], MK_SUBNET, i);
+        env_uses(c, &sub[i], &c->subnet_uses[i]);
     }
-    for (uint32_t v = 0; v < MV_N(m, MK_VPC); v++) {
+    for (uint32_t e = 0; e < MV_N(m, MK_ENI); e++) {
+        uint32_t s = MV_AT(m, MK_ENI, mv_eni, e)->subnet.idx;
+        if (s != MV_NONE)
+            env_add(c, &sub[s], MK_ENI, e);
+    }
+    for (uint32_t e = 0; e < MV_N(m, MK_INSTANCE); e++) {
+        uint32_t s = MV_AT(m, MK_INSTANCE, mv_instance, e)->subnet.idx;
+        if (s != MV_NONE)
+            env_add(c, &sub[s], MK_INSTANCE, e);
+    }
+    for (uint32_t i = 0; i < ns; i++) {
+        env_report(c, &sub[i], MK_SUBNET, i, "subnet");
+        uint32_t v = MV_AT(m, MK_SUBNET, mv_subnet, i)->vpc.idx;
+        if (v != MV_NONE)
+            env_add(c, &vpc[v], MK_SUBNET, i);
+    }
+    for (uint32_t i = 0; i < c->wls.n; i++) {
+        const au_wl *w = VEC_AT(c->wls, au_wl, i);
+        if (w->vpc != MV_NONE)
+            env_add(c, &vpc[w->vpc], w->kind, w->idx);
+    }
+    for (uint32_t v = 0; v < nv; v++) {
         envset s = { .n = 0 };
-        env_add(c, &s, MK_VPC, v);
-        for (uint32_t i = 0; i < MV_N(m, MK_SUBNET); i++)
-            if (MV_AT(m, MK_SUBNET, mv_subnet, i)->vpc.idx == v)
-                env_add(c, &s, MK_SUBNET, i);
-        for (uint32_t i = 0; i < MV_N(m, MK_SG); i++)
-            if (MV_AT(m, MK_SG, mv_sg, i)->vpc.idx == v)
-                env_add(c, &s, MK_SG, i);
-        for (uint32_t i = 0; i < c->wls.n; i++)
-            if (VEC_AT(c->wls, au_wl, i)->vpc == v)
-                env_add(c, &s, VEC_AT(c->wls, au_wl, i)->kind, VEC_AT(c->wls, au_wl, i)->idx);
+        env_add(c, &s, MK_VPC, v); /* the VPC's own tag first */
+        for (int k = 0; k < vpc[v].n; k++)
+            env_add(c, &s, vpc[v].kind[k], vpc[v].idx[k]);
         env_report(c, &s, MK_VPC, v, "VPC");
     }
     for (uint32_t p = 0; p < MV_N(m, MK_PCX); p++) {

@@ -355,30 +355,77 @@ const au_rule rule_vpce_multi_az = {
 
 /* ------------------------------------------------------------------ VPCE-SG-ADMITS */
 
+static bool same_refs(const mv_ref *a, uint32_t na, const mv_ref *b, uint32_t nb)
+{
+    if (na != nb)
+        return false;
+    for (uint32_t i = 0; i < na; i++)
+        if (a[i].sym != b[i].sym)
+            return false;
+    return true;
+}
+
+/* Endpoints of one VPC with the same SGs and subnets answer alike. */
+static bool same_placement(const mv_vpce *a, const mv_vpce *b)
+{
+    return a->vpc.idx == b->vpc.idx && a->type == b->type && same_refs(a->sgs, a->nsgs, b->sgs, b->nsgs) &&
+           same_refs(a->subnets, a->nsubnets, b->subnets, b->nsubnets);
+}
+
+static bool sg_blocked(const au_path *p) { return p && p->verdict == RV_UNREACHABLE && p->sg_block; }
+
 static void vpce_sg_admits(au_ctx *c)
 {
-    for (uint32_t i = 0; i < MV_N(c->m, MK_VPCE); i++) {
+    uint32_t n = MV_N(c->m, MK_VPCE);
+    bool *done = arena_calloc(c->ar, n + 1, sizeof *done);
+    if (!done) {
+        c->oom = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
         const mv_vpce *e = MV_AT(c->m, MK_VPCE, mv_vpce, i);
-        if (!is_interface(e) || e->vpc.idx == MV_NONE || !c->vpc_sm[e->vpc.idx])
+        if (done[i] || !is_interface(e) || e->vpc.idx == MV_NONE || !c->vpc_sm[e->vpc.idx])
             continue;
         const char *id = au_id(c, MK_VPCE, i);
-        au_finding *f = NULL;
         for (uint32_t k = 0; k < c->classes.n; k++) {
             const au_wl *w = VEC_AT(c->wls, au_wl, VEC_AT(c->classes, au_cls, k)->rep);
             if (w->vpc != e->vpc.idx || w->place->present != MV_TRUE)
                 continue;
             const au_path *p = au_reach_any(c, w->ref, id, MV_TCP, 443, false);
-            if (!p || p->verdict != RV_UNREACHABLE || !p->sg_block)
+            if (!sg_blocked(p))
                 continue;
-            if (!f) {
-                f = au_find(c, c->rule->level, AU_FAIL, MK_VPCE, i,
-                            "security groups stop SageMaker workloads from opening TCP 443 to the endpoint");
-                f->path = p;
+            /* This endpoint and every later one placed like it. */
+            for (uint32_t j = i; j < n; j++) {
+                const mv_vpce *x = MV_AT(c->m, MK_VPCE, mv_vpce, j);
+                if (j != i && (done[j] || !same_placement(e, x)))
+                    continue;
+                au_finding *f = c->findings.n ? *VEC_AT(c->findings, au_finding *, c->findings.n - 1) : NULL;
+                if (!f || f->rule != c->rule || f->kind != MK_VPCE || f->idx != j) {
+                    f = NULL;
+                    for (uint32_t q = c->findings.n; q-- > 0 && !f;) {
+                        au_finding *g = *VEC_AT(c->findings, au_finding *, q);
+                        if (g->rule != c->rule)
+                            break;
+                        if (g->idx == j)
+                            f = g;
+                    }
+                }
+                if (!f) {
+                    f = au_find(c, c->rule->level, AU_FAIL, MK_VPCE, j,
+                                "security groups stop SageMaker workloads from opening TCP 443 to the endpoint");
+                    if (f && j != i)
+                        au_ev_add(c, f, "decided on", "%s (same security groups and subnets)", id);
+                    if (f)
+                        f->path = p;
+                }
+                for (uint32_t b = 0; b < p->nblocks; b++)
+                    if (!strcmp(p->blocks[b].code, "ENI_SG_RULES_MISMATCH") || !strcmp(p->blocks[b].code, "SG_HAS_NO_RULES"))
+                        au_ev_add(c, f, "blocked", "%s: %s (%s)", w->ref, p->blocks[b].component, p->blocks[b].rule);
             }
-            for (uint32_t b = 0; b < p->nblocks; b++)
-                if (!strcmp(p->blocks[b].code, "ENI_SG_RULES_MISMATCH") || !strcmp(p->blocks[b].code, "SG_HAS_NO_RULES"))
-                    au_ev_add(c, f, "blocked", "%s: %s (%s)", w->ref, p->blocks[b].component, p->blocks[b].rule);
         }
+        for (uint32_t j = i + 1; j < n; j++)
+            if (!done[j] && same_placement(e, MV_AT(c->m, MK_VPCE, mv_vpce, j)))
+                done[j] = true;
     }
 }
 

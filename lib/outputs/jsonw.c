@@ -7,7 +7,7 @@ void jw_init(jw *w, FILE *f)
 
 static void put(jw *w, const char *s)
 {
-    if (fputs(s, w->f) == EOF)
+    if (fputs_unlocked(s, w->f) == EOF)
         w->failed = true;
 }
 
@@ -24,8 +24,10 @@ static void pre(jw *w)
         else
             put(w, w->has_items[w->depth - 1] ? ",\n" : "\n");
         w->has_items[w->depth - 1] = true;
-        for (int i = 0; !w->compact && i < w->depth; i++)
-            put(w, "  ");
+        static const char spaces[2 * JW_MAX_DEPTH + 1] = { [0 ... 2 * JW_MAX_DEPTH - 1] = ' ' };
+        size_t n = 2 * (size_t)w->depth;
+        if (!w->compact && fwrite_unlocked(spaces, 1, n, w->f) != n)
+            w->failed = true;
     }
 }
 
@@ -54,13 +56,24 @@ void jw_obj_end(jw *w) { close_level(w, "}"); }
 void jw_arr(jw *w) { open_level(w, "["); }
 void jw_arr_end(jw *w) { close_level(w, "]"); }
 
+/* (The _unlocked stdio calls: a writer owns its stream; reports run to tens
+ * of MB.) Characters that need no escape are written in runs, the rest
+ * one escape at a time. */
 static void quoted(jw *w, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
-    if (putc('"', w->f) == EOF)
+    if (putc_unlocked('"', w->f) == EOF)
         w->failed = true;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        const char *esc = NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\')
+            p++;
+        if (p > run && fwrite_unlocked(run, 1, (size_t)(p - run), w->f) != (size_t)(p - run))
+            w->failed = true;
+        if (!*p)
+            break;
+        const char *esc;
         char buf[7];
         switch (*p) {
         case '"': esc = "\\\""; break;
@@ -69,18 +82,14 @@ static void quoted(jw *w, const char *s)
         case '\r': esc = "\\r"; break;
         case '\t': esc = "\\t"; break;
         default:
-            if (*p < 0x20) {
-                buf[0] = '\\'; buf[1] = 'u'; buf[2] = '0'; buf[3] = '0';
-                buf[4] = hex[*p >> 4]; buf[5] = hex[*p & 15]; buf[6] = '\0';
-                esc = buf;
-            }
+            buf[0] = '\\'; buf[1] = 'u'; buf[2] = '0'; buf[3] = '0';
+            buf[4] = hex[*p >> 4]; buf[5] = hex[*p & 15]; buf[6] = '\0';
+            esc = buf;
         }
-        if (esc)
-            put(w, esc);
-        else if (putc(*p, w->f) == EOF)
-            w->failed = true;
+        put(w, esc);
+        p++;
     }
-    if (putc('"', w->f) == EOF)
+    if (putc_unlocked('"', w->f) == EOF)
         w->failed = true;
 }
 
@@ -104,7 +113,14 @@ void jw_str(jw *w, const char *s)
 void jw_int(jw *w, int64_t v)
 {
     pre(w);
-    if (fprintf(w->f, "%lld", (long long)v) < 0)
+    char buf[24], *e = buf + sizeof buf, *p = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    if (fwrite_unlocked(p, 1, (size_t)(e - p), w->f) != (size_t)(e - p))
         w->failed = true;
 }
 
