@@ -1,6 +1,7 @@
 /*
  * libFuzzer target for the AWS CLI snapshot loader (lib/inputs/awscli.c),
- * the resolver (model_finish) and `mlvpc show` (text and JSON).
+ * the resolver (model_finish), `mlvpc show` (text and JSON) and `mlvpc audit`
+ * (every rule, text, JSON and SARIF).
  *
  * The input is one JSON document, loaded with inputs_load_buffer() as if it
  * were the file aws_configs/us-east-1/input.json (so the layout gives the
@@ -129,6 +130,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!mlvpc_model_skipped(m, i))
                 abort();
         (void)mlvpc_model_resource_count(m);
+        /* The audit runs every rule (reach rules included) on whatever
+         * model the input made, and writes all three reports. */
+        mlvpc_audit_opts ao = { .today = "2026-01-01" };
+        mlvpc_audit *a = mlvpc_audit_new(m, &ao, &err);
+        if (!a || mlvpc_audit_run(a, &err) != MLVPC_OK)
+            abort();
+        mlvpc_audit_write(a, MLVPC_FORMAT_TEXT, devnull, &err);
+        mlvpc_audit_write(a, MLVPC_FORMAT_JSON, devnull, &err);
+        mlvpc_audit_write(a, MLVPC_FORMAT_SARIF, devnull, &err);
+        for (size_t i = 0; i < mlvpc_audit_finding_count(a); i++) {
+            mlvpc_finding f;
+            if (mlvpc_audit_finding(a, i, &f) != MLVPC_OK || !f.rule || !f.resource || !f.message)
+                abort();
+        }
+        mlvpc_audit_free(a);
         /* Finishing twice is a usage error, never a crash. */
         if (mlvpc_model_finish(m, &err) != MLVPC_ERR_USAGE)
             abort();

@@ -118,6 +118,8 @@ int cmd_audit(int argc, char **argv)
     ao.today = date;
     ao.inputs = in.paths;
     ao.ninputs = (size_t)in.npaths;
+    char cwd[4096];
+    ao.source_root = getcwd(cwd, sizeof cwd);
     ao.color = !output && fmt == MLVPC_FORMAT_TEXT && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 
     mlvpc_model *m = cli_load(&in);

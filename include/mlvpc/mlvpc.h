@@ -210,6 +210,8 @@ typedef struct mlvpc_audit_opts {
     const char *const *inputs; /* the inputs as the user named them (reported) */
     size_t ninputs;
     int color;                /* text output: ANSI colours */
+    const char *source_root;  /* absolute directory that SARIF locations are made relative to
+                               * (the repository root, usually the working directory); NULL = none */
 } mlvpc_audit_opts;
 
 typedef struct mlvpc_audit mlvpc_audit;

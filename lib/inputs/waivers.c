@@ -223,18 +223,27 @@ mlvpc_status waivers_load(const char *path, arena *ar, waiver **out, uint32_t *n
     bool bad = ferror(f);
     fclose(f);
     mlvpc_status st;
-    if (bad) {
+    if (bad)
         st = fail(&w, MLVPC_ERR_IO, 0, 0, "cannot read waivers");
-    } else if (len > WAIVERS_MAX_BYTES) {
+    else if (len > WAIVERS_MAX_BYTES)
         st = fail(&w, MLVPC_ERR_LIMIT, 0, 0, "waiver file larger than %d MiB", WAIVERS_MAX_BYTES >> 20);
-    } else {
-        buf[len] = '\0';
-        size_t i = 0;
-        while (i < len && strchr(" \t\r\n", buf[i]))
-            i++;
-        st = i < len && (buf[i] == '{' || buf[i] == '[') ? load_json(&w, buf, len) : load_yaml(&w, buf, len);
-    }
+    else
+        st = waivers_parse(path, buf, len, ar, out, n, err);
     free(buf);
+    return st;
+}
+
+mlvpc_status waivers_parse(const char *name, char *buf, size_t len, arena *ar, waiver **out, uint32_t *n,
+                           mlvpc_diag *err)
+{
+    wctx w = { .path = name, .ar = ar, .err = err };
+    *out = NULL;
+    *n = 0;
+    buf[len] = '\0';
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", buf[i]))
+        i++;
+    mlvpc_status st = i < len && (buf[i] == '{' || buf[i] == '[') ? load_json(&w, buf, len) : load_yaml(&w, buf, len);
     if (st == MLVPC_OK) {
         *out = w.v;
         *n = w.n;

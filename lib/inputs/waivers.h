@@ -28,5 +28,9 @@ typedef struct waiver {
 
 /* Strings and the array live in ar. Returns MLVPC_OK or fills err. */
 mlvpc_status waivers_load(const char *path, arena *ar, waiver **out, uint32_t *n, mlvpc_diag *err);
+/* The same from memory: buf[0..len) plus one writable byte (buf[len]); the
+ * text is modified. `name` is the file name diagnostics give. */
+mlvpc_status waivers_parse(const char *name, char *buf, size_t len, arena *ar, waiver **out, uint32_t *n,
+                           mlvpc_diag *err);
 
 #endif

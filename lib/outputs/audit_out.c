@@ -299,10 +299,14 @@ static const char *security_severity(mlvpc_level l)
 
 /* A relative path as a URI reference (RFC 3986: unreserved and '/' kept,
  * the rest percent-encoded); an absolute one as a file:// URI. */
-static void uri_of(const char *path, char *buf, size_t size)
+static void uri_of(const char *path, const char *root, char *buf, size_t size)
 {
-    size_t n = 0;
-    if (path[0] == '/')
+    size_t n = 0, rl = root ? strlen(root) : 0;
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    if (path[0] == '/' && rl && strncmp(path, root, rl) == 0 && path[rl] == '/')
+        path += rl + 1; /* inside the source root: relative, as GitHub wants */
+    else if (path[0] == '/')
         n = (size_t)snprintf(buf, size, "file://");
     for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < size; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
@@ -406,7 +410,7 @@ static void sarif_result(jw *w, const mlvpc_audit *a, const au_finding *f, size_
     jw_obj(w);
     jw_key(w, "artifactLocation");
     jw_obj(w);
-    uri_of(model_file(a->m, r->file), uri, sizeof uri);
+    uri_of(model_file(a->m, r->file), a->o.source_root, uri, sizeof uri);
     jw_kstr(w, "uri", uri);
     jw_obj_end(w);
     if (r->line) {
