@@ -321,6 +321,14 @@ const au_path *au_reach(au_ctx *c, const au_wl *w, int q)
     return k->ans[q];
 }
 
+const au_path *au_reach_own(au_ctx *c, const au_wl *w, int q)
+{
+    const au_cls *k = VEC_AT(c->classes, au_cls, w->cls);
+    if (VEC_AT(c->wls, au_wl, k->rep) == w)
+        return au_reach(c, w, q);
+    return au_reach_any(c, w->ref, au_query_to[q], MV_TCP, 443, q == AQ_S3);
+}
+
 /* ------------------------------------------------------------------ derived facts */
 
 static int add_use(au_ctx *c, vec *uses, unsigned fn, mv_kind kind, uint32_t idx)
@@ -380,7 +388,11 @@ static int add_wl(au_ctx *c, mv_kind kind, uint32_t idx, unsigned fn, const mv_p
     return 0;
 }
 
-static unsigned job_fn(mv_job_kind k) { return k == MJ_PROCESSING ? FN_PROCESSING : FN_TRAINING; }
+/* Monitoring jobs are processing jobs; AutoML and tuning run training jobs. */
+static unsigned job_fn(mv_job_kind k)
+{
+    return k == MJ_PROCESSING || k == MJ_MONITORING || k == MJ_MONITORING_DEF ? FN_PROCESSING : FN_TRAINING;
+}
 
 static int derive_workloads(au_ctx *c)
 {
@@ -400,6 +412,8 @@ static int derive_workloads(au_ctx *c)
     }
     for (uint32_t i = 0; i < MV_N(m, MK_JOB); i++) {
         const mv_job *j = MV_AT(m, MK_JOB, mv_job, i);
+        if (model_job_definition(m, j) != MV_NONE)
+            continue; /* a schedule runs its job definition's jobs: that is the workload */
         if (add_wl(c, MK_JOB, i, job_fn(j->kind), &j->place, false) != 0)
             return -1;
     }
@@ -491,6 +505,7 @@ static int derive_classes(au_ctx *c)
             s = (s + 1) & (cap - 1);
         if (len && tab[s].sig) {
             w->cls = tab[s].cls;
+            VEC_AT(c->classes, au_cls, w->cls)->members++;
             continue;
         }
         uint32_t at;
@@ -498,7 +513,7 @@ static int derive_classes(au_ctx *c)
             rc = -1;
             break;
         }
-        *VEC_AT(c->classes, au_cls, at) = (au_cls){ .rep = i };
+        *VEC_AT(c->classes, au_cls, at) = (au_cls){ .rep = i, .members = 1 };
         w->cls = at;
         if (len) {
             tab[s] = (struct slot){ h, at, arena_strndup(c->ar, buf, len) };
@@ -829,9 +844,8 @@ size_t mlvpc_audit_expired_waivers(const mlvpc_audit *a)
 
 const char *au_res_type(const mlvpc_model *m, mv_kind k, uint32_t idx)
 {
-    static const char *const jobs[MJ_COUNT] = { "training-job", "processing-job", "tuning-job" };
     if (k == MK_JOB)
-        return jobs[MV_AT(m, MK_JOB, mv_job, idx)->kind];
+        return mv_job_kind_name(MV_AT(m, MK_JOB, mv_job, idx)->kind);
     static const char *const types[MK_COUNT] = {
         [MK_VPC] = "vpc", [MK_SUBNET] = "subnet", [MK_RTB] = "route-table", [MK_SG] = "security-group",
         [MK_NACL] = "network-acl", [MK_IGW] = "internet-gateway", [MK_EIGW] = "egress-only-internet-gateway",

@@ -108,7 +108,8 @@ enum { AQ_S3 = 0, AQ_SAGEMAKER_API, AQ_SAGEMAKER_RUNTIME, AQ_STS, AQ_LOGS, AQ_IN
 extern const char *const au_query_to[AQ_COUNT];
 
 typedef struct au_cls {
-    uint32_t rep; /* a workload of the class */
+    uint32_t rep;     /* a workload of the class */
+    uint32_t members; /* workloads in the class */
     const au_path *ans[AQ_COUNT];
     bool done[AQ_COUNT];
 } au_cls;
@@ -149,8 +150,12 @@ void au_ev_add(au_ctx *c, au_finding *f, const char *key, const char *fmt, ...)
 /* A formatted string in the audit's arena ("" when out of memory). */
 const char *au_fmt(au_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The answer of query q for workload w's class (computed once); NULL when out of memory. */
+/* The answer of query q for workload w's class (computed once); NULL when
+ * out of memory. Its verdict holds for every workload of the class; its
+ * path names the class's representative. */
 const au_path *au_reach(au_ctx *c, const au_wl *w, int q);
+/* The same answer traced from w itself, for the evidence of a finding on w. */
+const au_path *au_reach_own(au_ctx *c, const au_wl *w, int q);
 /* Any query, not cached. */
 const au_path *au_reach_any(au_ctx *c, const char *from, const char *to, int proto, uint16_t port, bool platform);
 

@@ -1253,13 +1253,16 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
             place_sagemaker_only(m, &d->r, out);
         return 0;
     }
-    static const char *const jobs[] = { "training-job:", "processing-job:", "tuning-job:" };
+    static const char *const jobs[] = { "training-job:", "processing-job:", "tuning-job:", "automl-job:",
+                                        "monitoring-schedule:", "monitoring-job-definition:" };
     for (size_t k = 0; k < sizeof jobs / sizeof *jobs; k++) {
         if (strncmp(ref, jobs[k], strlen(jobs[k])) != 0)
             continue;
         if ((i = lookup(m, MK_JOB, ref)) == MV_NONE)
             break;
         const mv_job *j = MV_AT(m, MK_JOB, mv_job, i);
+        if (model_job_definition(m, j) != MV_NONE) /* the schedule runs its definition's jobs */
+            j = MV_AT(m, MK_JOB, mv_job, model_job_definition(m, j));
         if (j->isolation == MV_TRUE) {
             *mode = SM_ISOLATED;
             places_of_sagemaker(m, &j->r, &j->place, out);
@@ -1305,8 +1308,8 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
         }
         return 0;
     }
-    snprintf(res->error, sizeof res->error, "\"%s\" is not a source in the input (expected an ENI, instance, IP address, internet, "
-             "notebook:, domain:, training-job:, processing-job:, tuning-job:, model: or endpoint: reference)", ref);
+    snprintf(res->error, sizeof res->error, "\"%.40s\" is not a source in the input (expected an ENI, instance, IP "
+             "address, internet, or a SageMaker reference such as notebook:NAME; see 'mlvpc reach --help')", ref);
     return -1;
 }
 

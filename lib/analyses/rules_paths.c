@@ -95,7 +95,7 @@ static void sm_s3_path(au_ctx *c)
         else
             f = au_find(c, c->rule->level, AU_INDETERMINATE, w->kind, w->idx, "the S3 path cannot be decided: %s",
                         p->missing ? p->missing : "unknown");
-        add_path(c, f, p);
+        add_path(c, f, au_reach_own(c, w, AQ_S3));
     }
 }
 
@@ -150,8 +150,11 @@ static void sm_no_service_path(au_ctx *c)
                            : au_find(c, c->rule->level, AU_INDETERMINATE, w->kind, w->idx,
                                      "whether it reaches %s cannot be decided", names);
         for (int k = 0; k < n; k++)
-            au_ev_add(c, f, "service", "%s: %s", list[k]->query, block_text(c, list[k]));
-        add_path(c, f, list[0]);
+            au_ev_add(c, f, "service", "%s: %s", strstr(list[k]->query, "service:"), block_text(c, list[k]));
+        const au_path *first = list[0];
+        for (size_t k = 0; k < 4; k++)
+            if (au_reach(c, w, qs[k]) == first)
+                add_path(c, f, au_reach_own(c, w, qs[k]));
     }
 }
 
@@ -191,7 +194,7 @@ static void sm_internet_reachable(au_ctx *c)
             f = au_find(c, lv, AU_INDETERMINATE, w->kind, w->idx, "internet reachability cannot be decided: %s",
                         p->missing ? p->missing : "unknown");
         }
-        add_path(c, f, p);
+        add_path(c, f, au_reach_own(c, w, AQ_INTERNET));
     }
 }
 

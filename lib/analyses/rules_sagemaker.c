@@ -154,10 +154,28 @@ const au_rule rule_domain_vpc_only = {
 
 /* ------------------------------------------------------------------ jobs */
 
+/* A monitoring schedule that names a job definition is checked through the
+ * definition: true when the job is such a schedule (and, when the definition
+ * is not in the input, an indeterminate finding says so). */
+static bool via_definition(au_ctx *c, uint32_t i, const char *field)
+{
+    const mv_job *j = MV_AT(c->m, MK_JOB, mv_job, i);
+    if (j->kind != MJ_MONITORING || j->place.present != MV_UNKNOWN)
+        return false;
+    if (model_job_definition(c->m, j) != MV_NONE)
+        return true;
+    au_find(c, c->rule->level, AU_INDETERMINATE, MK_JOB, i, "\"%s\" comes from job definition %s%s%s, which is not in "
+            "the input", field, j->definition ? "\"" : "", j->definition ? j->definition : "(unnamed)",
+            j->definition ? "\"" : "");
+    return true;
+}
+
 static void job_in_vpc(au_ctx *c)
 {
     for (uint32_t i = 0; i < MV_N(c->m, MK_JOB); i++) {
         const mv_job *j = MV_AT(c->m, MK_JOB, mv_job, i);
+        if (via_definition(c, i, "VpcConfig"))
+            continue;
         tri(c, MK_JOB, i, j->place.present, MV_FALSE, "VpcConfig",
             "the job has no VPC configuration: its containers run in SageMaker's network");
     }
@@ -178,15 +196,19 @@ const au_rule rule_job_in_vpc = {
 
 static void job_net_isolation(au_ctx *c)
 {
-    for (uint32_t i = 0; i < MV_N(c->m, MK_JOB); i++)
-        tri(c, MK_JOB, i, MV_AT(c->m, MK_JOB, mv_job, i)->isolation, MV_FALSE, "EnableNetworkIsolation",
+    for (uint32_t i = 0; i < MV_N(c->m, MK_JOB); i++) {
+        const mv_job *j = MV_AT(c->m, MK_JOB, mv_job, i);
+        if (j->no_isolation_option || via_definition(c, i, "EnableNetworkIsolation"))
+            continue; /* AutoML offers no isolation: JOB-IN-VPC and SM-INTERNET-REACHABLE speak for it */
+        tri(c, MK_JOB, i, j->isolation, MV_FALSE, "EnableNetworkIsolation",
             "network isolation is off: the job's containers can make outbound calls");
+    }
 }
 
 const au_rule rule_job_net_isolation = {
     "JOB-NET-ISOLATION", MLVPC_HIGH, "high", NULL, "SageMaker resources",
     "Job without network isolation",
-    "such a job has `EnableNetworkIsolation` false/absent",
+    "such a job has `EnableNetworkIsolation` false/absent (AutoML jobs, which have no such setting: n/a)",
     "With network isolation the container can make no network calls at all (SageMaker still moves data to and "
     "from S3 for it), so untrusted training code cannot exfiltrate data. The default is false.",
     "Set EnableNetworkIsolation to true unless the algorithm needs the network.",
@@ -200,12 +222,18 @@ static void job_ict_encryption(au_ctx *c)
 {
     for (uint32_t i = 0; i < MV_N(c->m, MK_JOB); i++) {
         const mv_job *j = MV_AT(c->m, MK_JOB, mv_job, i);
-        if (j->instance_count >= 0 && j->instance_count < 2)
+        if ((j->instance_count >= 0 && j->instance_count < 2) || via_definition(c, i, "EnableInterContainerTrafficEncryption"))
             continue; /* a single instance has no inter-container traffic */
-        if (j->ict_encryption == MV_FALSE && j->instance_count >= 2) {
-            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_JOB, i,
-                                    "%d instances exchange data unencrypted", j->instance_count);
-            au_ev_add(c, f, "InstanceCount", "%d", j->instance_count);
+        /* AutoML sizes its own training jobs, distributed ones included. */
+        bool multi = j->instance_count >= 2 || j->kind == MJ_AUTOML;
+        if (j->ict_encryption == MV_FALSE && multi) {
+            au_finding *f = j->instance_count >= 2
+                                ? au_find(c, c->rule->level, AU_FAIL, MK_JOB, i, "%d instances exchange data unencrypted",
+                                          j->instance_count)
+                                : au_find(c, c->rule->level, AU_FAIL, MK_JOB, i,
+                                          "AutoML's training jobs may span instances and would exchange data unencrypted");
+            if (j->instance_count >= 2)
+                au_ev_add(c, f, "InstanceCount", "%d", j->instance_count);
             au_ev_add(c, f, "EnableInterContainerTrafficEncryption", "false (or absent: the default)");
         } else if (j->ict_encryption != MV_TRUE) {
             au_find(c, c->rule->level, AU_INDETERMINATE, MK_JOB, i, "%s is not known from the input",
@@ -217,7 +245,7 @@ static void job_ict_encryption(au_ctx *c)
 const au_rule rule_job_ict_encryption = {
     "JOB-ICT-ENCRYPTION", MLVPC_MEDIUM, "medium", NULL, "SageMaker resources",
     "Distributed job without inter-container traffic encryption",
-    "such a job runs on >=2 instances and `EnableInterContainerTrafficEncryption` is false/absent "
+    "such a job runs on >=2 instances (AutoML: may) and `EnableInterContainerTrafficEncryption` is false/absent "
     "(single-instance jobs: not applicable)",
     "Distributed training exchanges gradients and data between instances; without encryption that traffic "
     "crosses the VPC in clear text.",

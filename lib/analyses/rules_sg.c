@@ -306,7 +306,8 @@ static void nacl_flow(au_ctx *c, const au_wl *w, const au_path *p)
         au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_NACL, n, "drops %s traffic of %s (the SGs allow it)",
                                 k->ret ? "return" : "forward", p->query);
         au_ev_add(c, f, "entry", "%s", k->rule);
-        au_ev_add(c, f, "workload", "%s", w->ref);
+        uint32_t more = VEC_AT(c->classes, au_cls, w->cls)->members - 1;
+        au_ev_add(c, f, "workload", "%s%s", w->ref, more ? au_fmt(c, " (and %u more placed alike)", more) : "");
         f->path = p;
         return;
     }

@@ -418,9 +418,12 @@ static void vpce_sg_admits(au_ctx *c)
                     if (f)
                         f->path = p;
                 }
+                uint32_t more = VEC_AT(c->classes, au_cls, k)->members - 1;
                 for (uint32_t b = 0; b < p->nblocks; b++)
                     if (!strcmp(p->blocks[b].code, "ENI_SG_RULES_MISMATCH") || !strcmp(p->blocks[b].code, "SG_HAS_NO_RULES"))
-                        au_ev_add(c, f, "blocked", "%s: %s (%s)", w->ref, p->blocks[b].component, p->blocks[b].rule);
+                        au_ev_add(c, f, "blocked", "%s%s: %s (%s)", w->ref,
+                                  more ? au_fmt(c, " (and %u more placed alike)", more) : "", p->blocks[b].component,
+                                  p->blocks[b].rule);
             }
         }
         for (uint32_t j = i + 1; j < n; j++)

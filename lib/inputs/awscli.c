@@ -1081,6 +1081,94 @@ static void load_job(ld *L, uint32_t o, mv_job_kind kind)
     *e = t;
 }
 
+/* A monitoring job's NetworkConfig (absent: no VPC, no isolation, no
+ * encryption) and ClusterConfig instance count, from the object holding them. */
+static void monitoring_job(ld *L, uint32_t def, const char *resources, mv_job *t)
+{
+    uint32_t nc = ld_field(L, def, "NetworkConfig", J_OBJ);
+    if (nc) {
+        job_common(L, nc, t);
+    } else {
+        t->place.present = MV_FALSE;
+        t->isolation = t->ict_encryption = MV_FALSE;
+    }
+    uint32_t res = ld_field(L, def, resources, J_OBJ);
+    uint32_t cc = res ? ld_field(L, res, "ClusterConfig", J_OBJ) : 0;
+    t->instance_count = count_field(L, cc, "InstanceCount");
+}
+
+static mv_job *start_job(ld *L, uint32_t o, mv_job_kind kind, const char *namekey, const char *arnkey,
+                         const char *statuskey, mv_job *t)
+{
+    char prefix[40];
+    snprintf(prefix, sizeof prefix, "%s:", mv_job_kind_name(kind));
+    uint32_t idx = sm_start(L, o, MK_JOB, namekey, prefix, arnkey);
+    if (idx == MV_NONE)
+        return NULL;
+    *t = (mv_job){ .kind = kind, .instance_count = -1 };
+    t->job_name = ld_str(L, o, namekey);
+    t->arn = ld_str(L, o, arnkey);
+    t->status = statuskey ? ld_str(L, o, statuskey) : NULL;
+    return RES(L, MK_JOB, mv_job, idx);
+}
+
+static void finish_job(mv_job *e, mv_job *t)
+{
+    t->r = e->r;
+    *e = *t;
+}
+
+/* describe-auto-ml-job-v2 (SecurityConfig) or describe-auto-ml-job
+ * (AutoMLJobConfig.SecurityConfig). AutoML has no network isolation setting
+ * and chooses its own instances. */
+static void load_automl(ld *L, uint32_t o)
+{
+    mv_job t;
+    mv_job *e = start_job(L, o, MJ_AUTOML, "AutoMLJobName", "AutoMLJobArn", "AutoMLJobStatus", &t);
+    if (!e)
+        return;
+    uint32_t sc = ld_field(L, o, "SecurityConfig", J_OBJ);
+    uint32_t jc = sc ? 0 : ld_field(L, o, "AutoMLJobConfig", J_OBJ);
+    if (jc)
+        sc = ld_field(L, jc, "SecurityConfig", J_OBJ);
+    vpc_config(L, sc, &t.place);
+    t.ict_encryption = sc ? flag(L, sc, "EnableInterContainerTrafficEncryption") : MV_FALSE;
+    t.isolation = MV_FALSE;
+    t.no_isolation_option = true;
+    finish_job(e, &t);
+}
+
+/* describe-monitoring-schedule: the job is inline (MonitoringJobDefinition)
+ * or a named job definition, checked as its own resource. */
+static void load_monitoring(ld *L, uint32_t o)
+{
+    mv_job t;
+    mv_job *e = start_job(L, o, MJ_MONITORING, "MonitoringScheduleName", "MonitoringScheduleArn",
+                          "MonitoringScheduleStatus", &t);
+    if (!e)
+        return;
+    uint32_t cfg = ld_field(L, o, "MonitoringScheduleConfig", J_OBJ);
+    uint32_t def = cfg ? ld_field(L, cfg, "MonitoringJobDefinition", J_OBJ) : 0;
+    if (def) {
+        monitoring_job(L, def, "MonitoringResources", &t);
+    } else {
+        t.definition = cfg ? ld_str(L, cfg, "MonitoringJobDefinitionName") : NULL;
+        t.place.present = t.isolation = t.ict_encryption = MV_UNKNOWN;
+    }
+    finish_job(e, &t);
+}
+
+/* describe-{data-quality,model-quality,model-bias,model-explainability}-job-definition. */
+static void load_monitoring_def(ld *L, uint32_t o)
+{
+    mv_job t;
+    mv_job *e = start_job(L, o, MJ_MONITORING_DEF, "JobDefinitionName", "JobDefinitionArn", NULL, &t);
+    if (!e)
+        return;
+    monitoring_job(L, o, "JobResources", &t);
+    finish_job(e, &t);
+}
+
 static void load_training(ld *L, uint32_t o) { load_job(L, o, MJ_TRAINING); }
 static void load_processing(ld *L, uint32_t o) { load_job(L, o, MJ_PROCESSING); }
 static void load_tuning(ld *L, uint32_t o) { load_job(L, o, MJ_TUNING); }
@@ -1197,6 +1285,11 @@ static const struct {
     { "ProcessingJobArn", load_processing },
     { "HyperParameterTuningJobArn", load_tuning },
     { "TrainingJobArn", load_training },
+    /* After the jobs: training and processing jobs carry "AutoMLJobArn" or
+     * "MonitoringScheduleArn" when one of these started them. */
+    { "AutoMLJobArn", load_automl },
+    { "MonitoringScheduleArn", load_monitoring },
+    { "JobDefinitionArn", load_monitoring_def },
     { "EndpointConfigArn", load_epconfig },
     { "EndpointArn", load_endpoint },
     { "ModelArn", load_model },

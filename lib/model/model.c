@@ -57,7 +57,8 @@ const char *mv_owner_name(mv_owner o) { return o < MW_COUNT ? owner_names[o] : "
 
 static const char *const job_kind_names[MJ_COUNT] = {
     [MJ_TRAINING] = "training-job", [MJ_PROCESSING] = "processing-job",
-    [MJ_TUNING] = "tuning-job",
+    [MJ_TUNING] = "tuning-job", [MJ_AUTOML] = "automl-job", [MJ_MONITORING] = "monitoring-schedule",
+    [MJ_MONITORING_DEF] = "monitoring-job-definition",
 };
 const char *mv_proto_name(int proto)
 {
@@ -239,4 +240,16 @@ char *mlvpc_diag_format(const mlvpc_diag *d, char *buf, size_t size)
     APPEND("%s", d->text);
 #undef APPEND
     return buf;
+}
+
+uint32_t model_job_definition(const mlvpc_model *m, const mv_job *j)
+{
+    if (j->kind != MJ_MONITORING || !j->definition)
+        return MV_NONE;
+    for (uint32_t k = 0; k < MV_N(m, MK_JOB); k++) {
+        const mv_job *d = MV_AT(m, MK_JOB, mv_job, k);
+        if (d->kind == MJ_MONITORING_DEF && d->job_name && strcmp(d->job_name, j->definition) == 0)
+            return k;
+    }
+    return MV_NONE;
 }

@@ -341,7 +341,11 @@ typedef struct mv_domain {
     mv_placement place;
 } mv_domain;
 
-typedef enum mv_job_kind { MJ_TRAINING = 0, MJ_PROCESSING, MJ_TUNING, MJ_COUNT } mv_job_kind;
+/* Monitoring schedules run processing jobs; a schedule either defines its
+ * job inline or names a monitoring job definition (a resource of its own). */
+typedef enum mv_job_kind {
+    MJ_TRAINING = 0, MJ_PROCESSING, MJ_TUNING, MJ_AUTOML, MJ_MONITORING, MJ_MONITORING_DEF, MJ_COUNT
+} mv_job_kind;
 const char *mv_job_kind_name(mv_job_kind k);
 
 typedef struct mv_job {
@@ -352,6 +356,8 @@ typedef struct mv_job {
     mv_tri isolation;      /* absent = false (documented default) */
     mv_tri ict_encryption; /* absent = false (documented default) */
     int32_t instance_count; /* -1 unknown */
+    bool no_isolation_option; /* AutoML: the API has no EnableNetworkIsolation */
+    const char *definition;   /* monitoring schedule: the job definition it names, or NULL */
 } mv_job;
 
 typedef struct mv_model_res {
@@ -439,6 +445,11 @@ const char *model_file(const mlvpc_model *m, uint32_t file);
 
 /* Resolve references and derive associations (model.c / resolve.c). */
 mlvpc_status model_finish(mlvpc_model *m);
+
+/* The monitoring job definition (index in MK_JOB) a monitoring schedule
+ * names, when the input has it; MV_NONE otherwise or for other jobs. */
+struct mv_job;
+uint32_t model_job_definition(const mlvpc_model *m, const struct mv_job *j);
 
 /* Short service name of an endpoint service ("com.amazonaws.us-east-1.s3" -> "s3"). */
 const char *model_service_short(const char *service_name);

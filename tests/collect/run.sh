@@ -254,7 +254,7 @@ check "SageMaker training job described" \
 
 # Every aws call carries --region; the call count matches exactly:
 # 1 sts + 16 describe + 1 vpc list + 4 attributes + 1 prefix-list list
-# + 1 entries + 8 SageMaker lists + 2 SageMaker describes = 34.
+# + 1 entries + 14 SageMaker lists + 2 SageMaker describes = 40.
 ncalls=$(wc -l <"$tmp/full.log" | tr -d ' ')
 if [ "$ncalls" -gt 0 ] && ! grep -v -e "--region $REGION\$" -e "--region $REGION " \
     "$tmp/full.log" >/dev/null; then
@@ -262,8 +262,8 @@ if [ "$ncalls" -gt 0 ] && ! grep -v -e "--region $REGION\$" -e "--region $REGION
 else
     not_ok "--region passed on every aws call ($ncalls calls)" "$(cat "$tmp/full.log")"
 fi
-check "34 aws calls, none repeated" \
-    test "$ncalls" -eq 34 -a "$(LC_ALL=C sort -u "$tmp/full.log" | wc -l | tr -d ' ')" -eq 34
+check "40 aws calls, none repeated" \
+    test "$ncalls" -eq 40 -a "$(LC_ALL=C sort -u "$tmp/full.log" | wc -l | tr -d ' ')" -eq 40
 check "account id taken from sts get-caller-identity" \
     grep -q '^sts get-caller-identity --query Account --output text' "$tmp/full.log"
 if grep -v -e '--output json' -e '--output text' "$tmp/full.log" >/dev/null; then

@@ -189,7 +189,7 @@ static void test_rule_selection_and_profile(void **state)
         a = run(m, &r);
         for (size_t i = 0; i < mlvpc_audit_finding_count(a); i++) {
             mlvpc_audit_finding(a, i, &f);
-            bool job = strstr(f.type, "job") || strcmp(f.type, "model") == 0;
+            bool job = strstr(f.type, "job") || strstr(f.type, "monitoring") || strcmp(f.type, "model") == 0;
             assert_int_equal(f.level, p ? MLVPC_INFO : (job ? MLVPC_HIGH : MLVPC_MEDIUM));
         }
         mlvpc_audit_free(a);
