@@ -112,6 +112,30 @@ static void load_vpc_attr(ld *L, uint32_t o)
     }
 }
 
+/* `aws sagemaker list-tags` as scripts/collect-aws-snapshot writes it, with
+ * the resource's ARN beside the tags (its --query adds it). */
+static void load_sm_tags(ld *L, uint32_t o)
+{
+    mv_pending_tags t = { .file = L->file };
+    uint32_t arn = ld_field(L, o, "ResourceArn", J_STR);
+    if (!arn) {
+        if (!L->failed)
+            ld_fail(L, o, MLVPC_ERR_SCHEMA, "missing \"ResourceArn\" string");
+        return;
+    }
+    t.arn = ld_tok_str(L, arn);
+    ld_tags(L, &t.tags, o);
+    if (L->failed)
+        return;
+    json_linecol(L->d, L->d->t[o].off, &t.line, &t.col);
+    uint32_t pi;
+    if (vec_push(&L->m->sm_tags, sizeof t, &pi) != 0) {
+        ld_fail(L, o, MLVPC_ERR_NOMEM, "out of memory");
+        return;
+    }
+    *VEC_AT(L->m->sm_tags, mv_pending_tags, pi) = t;
+}
+
 static void load_subnet(ld *L, uint32_t o)
 {
     uint32_t idx = ld_start(L, MK_SUBNET, o, "SubnetId", NULL);
@@ -1348,6 +1372,10 @@ int awscli_load_doc(ld *L)
     }
     if (fn) {
         fn(L, root);
+        return 1;
+    }
+    if (json_get(d, root, "ResourceArn") && json_get(d, root, "Tags")) {
+        load_sm_tags(L, root);
         return 1;
     }
     if (json_get(d, root, "VpcId") &&

@@ -198,7 +198,7 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
     if (opts && opts->region)
         L.region = model_sym(m, opts->region, strlen(opts->region));
     layout_of(m, path, &L.account, &L.region);
-    uint32_t before[MK_COUNT], attrs_before = m->vpc_attrs.n;
+    uint32_t before[MK_COUNT], attrs_before = m->vpc_attrs.n, tags_before = m->sm_tags.n;
     for (int k = 0; k < MK_COUNT; k++)
         before[k] = m->tab[k].n;
 
@@ -220,6 +220,7 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
         for (int k = 0; k < MK_COUNT; k++)
             rollback(m, (mv_kind)k, before[k]);
         m->vpc_attrs.n = attrs_before;
+        m->sm_tags.n = tags_before;
     } else if (!recognised) {
         st = note_skipped(m, path);
     }

@@ -279,6 +279,8 @@ static void read_tags(ld *L, mv_res *r, uint32_t obj)
     }
 }
 
+void ld_tags(ld *L, mv_res *r, uint32_t obj) { read_tags(L, r, obj); }
+
 uint32_t ld_start_sym(ld *L, mv_kind k, uint32_t obj, uint32_t id, uint32_t idtok)
 {
     if (L->failed || !id)

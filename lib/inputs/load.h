@@ -64,6 +64,8 @@ mv_ref *ld_obj_id_list(ld *L, uint32_t obj, const char *key, const char *idkey, 
  */
 uint32_t ld_start(ld *L, mv_kind k, uint32_t obj, const char *idkey, const char *prefix);
 /* Same, with an id symbol the caller computed. */
+/* The "Tags" (or "TagSet") list of obj into r (tags, ntags, name). */
+void ld_tags(ld *L, mv_res *r, uint32_t obj);
 uint32_t ld_start_sym(ld *L, mv_kind k, uint32_t obj, uint32_t id, uint32_t idtok);
 
 /* Account and region from an ARN "arn:aws:svc:REGION:ACCOUNT:..." into res. */

@@ -96,6 +96,7 @@ void mlvpc_model_free(mlvpc_model *m)
     vec_release(&m->diags);
     vec_release(&m->skipped);
     vec_release(&m->vpc_attrs);
+    vec_release(&m->sm_tags);
     intern_release(&m->syms);
     arena_release(&m->ar);
     free(m);

@@ -401,6 +401,14 @@ typedef struct mv_pending_attr {
     uint32_t file, line, col;
 } mv_pending_attr;
 
+/* A `list-tags` answer for a SageMaker resource ({"ResourceArn", "Tags"}),
+ * applied to the resource with that ARN by model_finish(). */
+typedef struct mv_pending_tags {
+    const char *arn;
+    mv_res tags; /* only tags, ntags and name are used */
+    uint32_t file, line, col;
+} mv_pending_tags;
+
 struct mlvpc_model {
     arena ar;
     intern syms;
@@ -410,6 +418,7 @@ struct mlvpc_model {
     size_t diags_dropped;
     vec skipped;       /* const char * */
     vec vpc_attrs;     /* mv_pending_attr */
+    vec sm_tags;       /* mv_pending_tags */
     bool finished;
 };
 

@@ -4,6 +4,7 @@
  * out what each ENI belongs to. Analyses rely on these results and never
  * re-derive them (one shared resolver: rules.md "Effective associations").
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
@@ -57,6 +58,59 @@ static void apply_vpc_attrs(mlvpc_model *m)
         else
             vpc->dns_hostnames = p->value;
     }
+}
+
+/* The ARN of a SageMaker resource, or NULL. */
+static const char *sm_arn(const mlvpc_model *m, mv_kind k, uint32_t i)
+{
+    switch (k) {
+    case MK_NOTEBOOK: return MV_AT(m, k, mv_notebook, i)->arn;
+    case MK_DOMAIN: return MV_AT(m, k, mv_domain, i)->arn;
+    case MK_JOB: return MV_AT(m, k, mv_job, i)->arn;
+    case MK_MODEL: return MV_AT(m, k, mv_model_res, i)->arn;
+    case MK_EPCONFIG: return MV_AT(m, k, mv_epconfig, i)->arn;
+    case MK_ENDPOINT: return MV_AT(m, k, mv_endpoint, i)->arn;
+    default: return NULL;
+    }
+}
+
+/* list-tags answers onto their SageMaker resources, matched by ARN through
+ * a table indexed by the ARN's symbol. */
+static void apply_sm_tags(mlvpc_model *m)
+{
+    if (!m->sm_tags.n)
+        return;
+    uint32_t nsym = m->syms.n, *owner = NULL;
+    static const mv_kind kinds[] = { MK_NOTEBOOK, MK_DOMAIN, MK_JOB, MK_MODEL, MK_EPCONFIG, MK_ENDPOINT };
+    /* Intern every ARN first: the table is sized once. */
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (uint32_t i = 0; i < MV_N(m, kinds[k]); i++)
+            if (sm_arn(m, kinds[k], i))
+                model_sym(m, sm_arn(m, kinds[k], i), strlen(sm_arn(m, kinds[k], i)));
+    nsym = m->syms.n;
+    owner = calloc(nsym + 1, sizeof *owner); /* (position in kinds << 28 | index) + 1 */
+    for (size_t k = 0; owner && k < sizeof kinds / sizeof *kinds; k++)
+        for (uint32_t i = 0; i < MV_N(m, kinds[k]) && i < (1u << 28) - 1; i++) {
+            const char *arn = sm_arn(m, kinds[k], i);
+            if (arn)
+                owner[intern_find(&m->syms, arn, strlen(arn))] = ((uint32_t)k << 28 | i) + 1;
+        }
+    for (uint32_t t = 0; t < m->sm_tags.n; t++) {
+        const mv_pending_tags *p = VEC_AT(m->sm_tags, mv_pending_tags, t);
+        uint32_t sym = owner ? intern_find(&m->syms, p->arn, strlen(p->arn)) : 0;
+        uint32_t o = sym && sym <= nsym ? owner[sym] : 0;
+        if (!o) {
+            model_warnf(m, MLVPC_SEV_WARNING, p->file, p->line, p->col,
+                        "tags for \"%s\", which is not in the input", p->arn);
+            continue;
+        }
+        mv_res *r = model_res(m, kinds[(o - 1) >> 28], (o - 1) & ((1u << 28) - 1));
+        r->tags = p->tags.tags;
+        r->ntags = p->tags.ntags;
+        r->name = p->tags.name;
+        r->tags_unknown = false;
+    }
+    free(owner);
 }
 
 static void resolve_network(mlvpc_model *m)
@@ -329,6 +383,7 @@ static void derive_eni_owners(mlvpc_model *m)
 mlvpc_status model_finish(mlvpc_model *m)
 {
     apply_vpc_attrs(m);
+    apply_sm_tags(m);
     resolve_network(m);
     resolve_sagemaker(m);
     derive_vpc_defaults(m);

@@ -160,6 +160,10 @@ expected="$tmp/expected-files"
         "$ACCOUNT" "$REGION" "$NOTEBOOK"
     printf 'aws_configs/accounts/%s/%s/sagemaker/training-job-%s.json\n' \
         "$ACCOUNT" "$REGION" "$TRAINING_JOB"
+    printf 'aws_configs/accounts/%s/%s/sagemaker/tags-notebook-instance-%s.json\n' \
+        "$ACCOUNT" "$REGION" "$NOTEBOOK"
+    printf 'aws_configs/accounts/%s/%s/sagemaker/tags-training-job-%s.json\n' \
+        "$ACCOUNT" "$REGION" "$TRAINING_JOB"
 } | LC_ALL=C sort >"$expected"
 nexpected=$(wc -l <"$expected" | tr -d ' ')
 
@@ -254,7 +258,7 @@ check "SageMaker training job described" \
 
 # Every aws call carries --region; the call count matches exactly:
 # 1 sts + 16 describe + 1 vpc list + 4 attributes + 1 prefix-list list
-# + 1 entries + 14 SageMaker lists + 2 SageMaker describes = 40.
+# + 1 entries + 14 SageMaker lists + 2 SageMaker describes + 2 list-tags = 42.
 ncalls=$(wc -l <"$tmp/full.log" | tr -d ' ')
 if [ "$ncalls" -gt 0 ] && ! grep -v -e "--region $REGION\$" -e "--region $REGION " \
     "$tmp/full.log" >/dev/null; then
@@ -262,8 +266,8 @@ if [ "$ncalls" -gt 0 ] && ! grep -v -e "--region $REGION\$" -e "--region $REGION
 else
     not_ok "--region passed on every aws call ($ncalls calls)" "$(cat "$tmp/full.log")"
 fi
-check "40 aws calls, none repeated" \
-    test "$ncalls" -eq 40 -a "$(LC_ALL=C sort -u "$tmp/full.log" | wc -l | tr -d ' ')" -eq 40
+check "42 aws calls, none repeated" \
+    test "$ncalls" -eq 42 -a "$(LC_ALL=C sort -u "$tmp/full.log" | wc -l | tr -d ' ')" -eq 42
 check "account id taken from sts get-caller-identity" \
     grep -q '^sts get-caller-identity --query Account --output text' "$tmp/full.log"
 if grep -v -e '--output json' -e '--output text' "$tmp/full.log" >/dev/null; then
