@@ -104,6 +104,21 @@ static uint32_t eni_by_ip(const reach_engine *e, const ip_addr *a, uint32_t vpc)
     return MV_NONE;
 }
 
+/* Whether another ENI, in another VPC, also has private address a. */
+static bool ip_ambiguous(const reach_engine *e, const ip_addr *a, uint32_t eni)
+{
+    ipent key = { a->af, ip_to_u128(a), 0 };
+    const ipent *hit = bsearch(&key, e->ips, e->nips, sizeof *e->ips, ipent_cmp);
+    if (!hit)
+        return false;
+    while (hit > e->ips && ipent_cmp(hit - 1, &key) == 0)
+        hit--;
+    for (; hit < e->ips + e->nips && ipent_cmp(hit, &key) == 0; hit++)
+        if (hit->eni != eni && eni_vpc(e->m, hit->eni) != eni_vpc(e->m, eni))
+            return true;
+    return false;
+}
+
 const char *reach_verdict_name(reach_verdict v)
 {
     return v == RV_REACHABLE ? "reachable" : v == RV_UNREACHABLE ? "unreachable" : "indeterminate";
@@ -350,8 +365,13 @@ static void sg_step(tctx *c, const place *p, bool egress, const sg_peer *peer, c
     }
     char text[REACH_TEXT], part[48];
     const piece *allow = NULL;
-    for (uint32_t i = 0; i < c->pc.n; i++) {
-        const piece *pc = &c->pc.v[i];
+    /* A definite deny of part of the packets decides, whatever else is
+     * unknown; then an unknown part; else the packets are allowed. */
+    static const verdict order[] = { V_DENY, V_UNKNOWN, V_ALLOW };
+    for (uint32_t n = 0; n < 3 * c->pc.n; n++) {
+        const piece *pc = &c->pc.v[n % c->pc.n];
+        if (pc->v != order[n / c->pc.n])
+            continue;
         box_text(&pc->box, b, part, sizeof part);
         if (pc->v == V_DENY) {
             char mt[48];
@@ -430,11 +450,12 @@ static const mv_route *route_step(tctx *c, uint32_t subnet, const hbox *b, bool 
 }
 
 /* The route the subnet's table picks for b's destination, or NULL when
- * none (or unknown), without recording hops or blocks. */
-static const mv_route *route_peek(tctx *c, uint32_t subnet, const hbox *b)
+ * none (or unknown: *unknown set), without recording hops or blocks. */
+static const mv_route *route_peek(tctx *c, uint32_t subnet, const hbox *b, bool *unknown)
 {
     const mlvpc_model *m = c->m;
     uint32_t t = MV_AT(m, MK_SUBNET, mv_subnet, subnet)->rtb;
+    *unknown = t == MV_NONE;
     if (t == MV_NONE)
         return NULL;
     hbox dst = *b;
@@ -445,6 +466,7 @@ static const mv_route *route_peek(tctx *c, uint32_t subnet, const hbox *b)
         return NULL;
     }
     const piece *p = &c->pc.v[0];
+    *unknown = p->v == V_UNKNOWN;
     return p->v == V_ALLOW ? &MV_AT(m, MK_RTB, mv_rtb, t)->routes[p->rule] : NULL;
 }
 
@@ -564,6 +586,39 @@ static void reply_into_source(tctx *c, const place *src, const hbox *fwd)
     nacl_step(c, src->subnet, false, &rb, true);
 }
 
+/* Within a VPC the reply to src goes back by the local route unless the
+ * destination subnet's table has a more specific route covering the
+ * source's address (or subnet): that one wins, and where it leads is not
+ * followed. */
+static void reply_route_local(tctx *c, uint32_t dsub, const place *src)
+{
+    const mlvpc_model *m = c->m;
+    uint32_t t = MV_AT(m, MK_SUBNET, mv_subnet, dsub)->rtb;
+    if (t == MV_NONE) {
+        missing(c, "the route table of %s is not in the input", S(m, MV_AT(m, MK_SUBNET, mv_subnet, dsub)->r.id));
+        return;
+    }
+    const mv_rtb *rt = MV_AT(m, MK_RTB, mv_rtb, t);
+    const mv_subnet *ss = src->subnet != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, src->subnet) : NULL;
+    for (uint32_t k = 0; k < rt->nroutes; k++) {
+        const mv_route *r = &rt->routes[k];
+        if (r->target == MT_LOCAL || !r->dst.a.af)
+            continue;
+        bool covers = src->ip.af ? ip_prefix_contains(&r->dst, &src->ip) : false;
+        for (uint32_t i = 0; ss && !src->ip.af && i < ss->ncidrs; i++)
+            covers |= ss->cidrs[i].a.af == r->dst.a.af &&
+                      (ip_prefix_covers(&r->dst, &ss->cidrs[i]) || ip_prefix_covers(&ss->cidrs[i], &r->dst));
+        if (!covers || !in_vpc(m, src->vpc, &r->dst.a))
+            continue;
+        char dst[IP_STR_MAX];
+        ip_prefix_str(&r->dst, dst);
+        hop(c, true, S(m, rt->r.id), "route-table", "route", "%s -> %s", dst, S(m, r->tgt.sym));
+        missing(c, "the reply is routed by %s through %s (%s), which is not followed", S(m, rt->r.id),
+                S(m, r->tgt.sym), mv_target_name(r->target));
+        return;
+    }
+}
+
 /* Delivery to an ENI of the source's VPC (local route) or a peered VPC. */
 static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox *fwd, uint32_t dst_vpc, bool identity)
 {
@@ -574,6 +629,13 @@ static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox 
     if (local.eni == MV_NONE || eni_vpc(m, local.eni) != dst_vpc)
         local.eni = eni_by_ip(c->e, &local.ip, dst_vpc);
     uint32_t dsub = d->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, d->eni)->subnet.idx : subnet_of_addr(m, dst_vpc, &d->ip);
+    if (dsub == MV_NONE && d->eni != MV_NONE) {
+        const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, d->eni);
+        missing(c, "subnet %s of %s is not in the input (its network ACL and routes are unknown)",
+                S(m, x->subnet.sym), S(m, x->r.id));
+        c->stopped = true;
+        return;
+    }
     if (dsub == MV_NONE) {
         char a[IP_STR_MAX];
         block(c, false, S(m, MV_AT(m, MK_VPC, mv_vpc, dst_vpc)->r.id), "NO_POSSIBLE_DESTINATION",
@@ -604,6 +666,11 @@ static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox 
     sg_peer from = { identity ? src->sgs : NULL, identity ? src->nsgs : 0 };
     sg_step(c, &dp, false, &from, fwd);
     hop(c, false, S(m, de->r.id), "network-interface", "deliver", "delivered to %s", S(m, de->r.id));
+    /* The reply leaves by the destination subnet's route to the source: a
+     * route more specific than the local one (to an appliance) takes it
+     * elsewhere (A.3). */
+    if (!same_subnet && dst_vpc == src->vpc)
+        reply_route_local(c, dsub, src);
     /* Reply: SGs are stateful; NACLs are checked again against the
      * client's ephemeral ports. */
     if (!same_subnet) {
@@ -649,9 +716,11 @@ static void deliver_internet(tctx *c, const dest *d, const ip_addr *client, cons
         ingress_from_internet(c, owner, &d->ip, client, from);
         return;
     }
-    if (d->pub_owner != MV_NONE) {
-        missing(c, "%s is a public address of %s, reached without a public source address", d->desc,
-                S(c->m, MV_AT(c->m, MK_ENI, mv_eni, d->pub_owner)->r.id));
+    if (owner != MV_NONE) {
+        /* The owner's NACL and SGs judge the source address, which is not
+         * known here (SageMaker's network, a placement without an ENI). */
+        missing(c, "%s is an address of %s, reached from a source address the input does not give: its inbound "
+                "rules cannot be checked", d->desc, S(c->m, MV_AT(c->m, MK_ENI, mv_eni, owner)->r.id));
         return;
     }
     hop(c, false, d->desc, "internet", "deliver", "%s", d->desc);
@@ -771,6 +840,12 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
         c->stopped = true;
         return;
     }
+    if (nr->tgt.idx == MV_NONE) {
+        missing(c, "internet gateway %s (the route of NAT gateway %s's subnet) is not in the input",
+                S(m, nr->tgt.sym), nid);
+        c->stopped = true;
+        return;
+    }
     if (private_nat) {
         /* A private NAT gateway has no public address: the IGW drops it (A.4). */
         block(c, false, S(m, nr->tgt.sym), "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
@@ -877,8 +952,11 @@ static void via_peering(tctx *c, const place *src, const mv_route *r, const hbox
         c->stopped = true;
         return;
     }
-    /* The reply needs a route back through the same connection. */
-    uint32_t dsub = d->eni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, d->eni)->subnet.idx : subnet_of_addr(m, far->vpc.idx, &d->ip);
+    /* The reply needs a route back through the same connection, from the
+     * subnet of the ENI that has the address in the peer VPC (VPCs that
+     * are not peered may reuse the range). */
+    uint32_t deni = d->eni != MV_NONE && eni_vpc(m, d->eni) == far->vpc.idx ? d->eni : eni_by_ip(c->e, &d->ip, far->vpc.idx);
+    uint32_t dsub = deni != MV_NONE ? MV_AT(m, MK_ENI, mv_eni, deni)->subnet.idx : subnet_of_addr(m, far->vpc.idx, &d->ip);
     bool same_region = !(x->requester.region && x->accepter.region && x->requester.region != x->accepter.region);
     if (!same_region)
         TNOTE(c, "%s joins two Regions: security group references across it match nothing", id);
@@ -902,7 +980,7 @@ static void via_peering(tctx *c, const place *src, const mv_route *r, const hbox
  * (RA: ENI_SOURCE_DEST_CHECK_RESTRICTION); what the appliance then forwards
  * is its software's business, which no snapshot describes.
  */
-static void via_appliance(tctx *c, const mv_route *r)
+static void via_appliance(tctx *c, const place *src, const mv_route *r, const hbox *fwd)
 {
     const mlvpc_model *m = c->m;
     uint32_t eni = MV_NONE;
@@ -915,6 +993,21 @@ static void via_appliance(tctx *c, const mv_route *r)
         return;
     }
     const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, eni);
+    /* On the way to the appliance: the subnet boundary (if crossed) and the
+     * appliance ENI's inbound security groups, as for any packet it receives. */
+    uint32_t asub = e->subnet.idx;
+    if (asub == MV_NONE) {
+        missing(c, "subnet %s of appliance %s is not in the input", S(m, e->subnet.sym), S(m, e->r.id));
+        return;
+    }
+    if (asub != src->subnet) {
+        nacl_step(c, src->subnet, true, fwd, false);
+        nacl_step(c, asub, false, fwd, false);
+    }
+    place ap = { .eni = eni, .subnet = asub, .vpc = eni_vpc(m, eni), .sgs = e->sgs, .nsgs = e->nsgs };
+    snprintf(ap.label, sizeof ap.label, "%s", S(m, e->r.id));
+    sg_peer from = { src->sgs, src->nsgs };
+    sg_step(c, &ap, false, &from, fwd);
     if (e->source_dest_check == MV_TRUE) {
         block(c, false, S(m, e->r.id), "ENI_SOURCE_DEST_CHECK_RESTRICTION",
               "source/destination check is on: %s drops traffic addressed to others", S(m, e->r.id));
@@ -947,8 +1040,12 @@ static void trace_place(tctx *c, const place *src, const dest *d)
          * out through SageMaker's own network, whatever the VPC says (A.7). */
         hop(c, false, "sagemaker-managed-network", "sagemaker", "route",
             "traffic outside the VPC leaves through SageMaker's network (direct internet access)");
-        hop(c, false, d->desc, d->kind == DK_ADDR && private_v4(&d->ip) ? "address" : "internet", "deliver", "%s", d->desc);
-        if (d->kind == DK_ADDR && d->ip.af == IP_V4 && (private_v4(&d->ip) || in_vpc(m, src->vpc, &d->ip))) {
+        bool unreachable = d->kind == DK_ADDR && d->ip.af == IP_V4 && (private_v4(&d->ip) || in_vpc(m, src->vpc, &d->ip));
+        if (unreachable)
+            hop(c, false, d->desc, "address", "deliver", "%s", d->desc);
+        else /* a public address of the model is entered through its gateway and rules */
+            deliver_internet(c, d, NULL, src);
+        if (unreachable) {
             if (src->nfs_only && in_vpc(m, src->vpc, &d->ip))
                 block(c, false, "sagemaker-managed-network", "NO_POSSIBLE_DESTINATION",
                       "PublicInternetOnly: only EFS traffic (TCP 2049) uses the domain's VPC; SageMaker's network "
@@ -1039,7 +1136,8 @@ static void trace_place(tctx *c, const place *src, const dest *d)
      * references) depends on the route, looked up here without recording;
      * route_step below records it in pipeline order, after the SGs. */
     uint32_t rtb;
-    const mv_route *r = route_peek(c, src->subnet, &fwd);
+    bool route_unknown;
+    const mv_route *r = route_peek(c, src->subnet, &fwd, &route_unknown);
     bool keeps_identity = r && (r->target == MT_LOCAL || r->target == MT_PCX);
 
     sg_peer to = { 0 };
@@ -1054,6 +1152,11 @@ static void trace_place(tctx *c, const place *src, const dest *d)
                 pvpc = MV_NONE;
         }
         peer_eni = pvpc == MV_NONE ? MV_NONE : eni_by_ip(c->e, &d->ip, pvpc);
+    } else if (route_unknown) {
+        /* The route is unknown (route_step below says why): judge the SGs as
+         * if the destination's groups were seen, so that a block reported
+         * here is one whatever the route. */
+        peer_eni = d->eni;
     }
     if (peer_eni != MV_NONE) {
         const mv_eni *de = MV_AT(m, MK_ENI, mv_eni, peer_eni);
@@ -1090,7 +1193,7 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         return;
     case MT_ENI:
     case MT_INSTANCE:
-        via_appliance(c, r);
+        via_appliance(c, src, r, &fwd);
         return;
     default:
         /* Transit gateways, VPN gateways, appliances: their far side is not
@@ -1108,10 +1211,26 @@ static void finish_trace(tctx *c)
 
 /* ------------------------------------------------------------------ resolving REFs */
 
+/* AWS allows 10 production variants of 16 subnets each: 160 placements. */
+enum { REACH_MAX_PLACES = 256 };
+
 typedef struct places {
-    place v[64];
+    place v[REACH_MAX_PLACES];
     uint32_t n;
+    bool overflow; /* more placements than v holds: the answer is indeterminate */
 } places;
+
+/* The next free placement, or NULL (overflow set) when full. */
+static place *place_add(places *out)
+{
+    if (out->n == REACH_MAX_PLACES) {
+        out->overflow = true;
+        return NULL;
+    }
+    place *p = &out->v[out->n++];
+    memset(p, 0, sizeof *p);
+    return p;
+}
 
 static uint32_t lookup(const mlvpc_model *m, mv_kind k, const char *id)
 {
@@ -1143,9 +1262,10 @@ static void place_of_eni(const mlvpc_model *m, uint32_t i, place *p)
  * the subnet's, and SageMaker gives them no public address. */
 static void places_of_sagemaker(const mlvpc_model *m, const mv_res *r, const mv_placement *pl, places *out)
 {
-    for (uint32_t i = 0; i < pl->nsubnets && out->n < 64; i++) {
-        place *p = &out->v[out->n++];
-        memset(p, 0, sizeof *p);
+    for (uint32_t i = 0; i < pl->nsubnets; i++) {
+        place *p = place_add(out);
+        if (!p)
+            return;
         p->eni = MV_NONE;
         p->subnet = pl->subnets[i].idx;
         p->vpc = p->subnet != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, p->subnet)->vpc.idx : MV_NONE;
@@ -1162,18 +1282,20 @@ typedef enum src_mode { SM_NORMAL = 0, SM_ISOLATED, SM_INTERNET } src_mode;
  * has internet access (A.7, [SM-DG:mkt-algo-model-internet-free]). */
 static void place_sagemaker_only(const mlvpc_model *m, const mv_res *r, places *out)
 {
-    if (out->n == 64)
+    place *p = place_add(out);
+    if (!p)
         return;
-    place *p = &out->v[out->n++];
-    memset(p, 0, sizeof *p);
     p->eni = p->subnet = p->vpc = MV_NONE;
     p->has_public = MV_FALSE;
     p->sagemaker_network = true;
     snprintf(p->label, sizeof p->label, "%s (no VPC: SageMaker's network)", S(m, r->id));
 }
 
-static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref, places *out, src_mode *mode,
-                          reach_result *res)
+/* Sources resolve to placements. With `platform`, a SageMaker resource's
+ * own traffic (S3 reads and writes) is meant: network isolation does not
+ * apply, and without a VPC it leaves through SageMaker's network. */
+static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref, bool platform, places *out,
+                          src_mode *mode, reach_result *res)
 {
     *mode = SM_NORMAL;
     uint32_t i;
@@ -1194,9 +1316,11 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     }
     if ((i = lookup(m, MK_INSTANCE, ref)) != MV_NONE) {
         const mv_instance *x = MV_AT(m, MK_INSTANCE, mv_instance, i);
-        for (uint32_t k = 0; k < x->nenis && out->n < 64; k++)
-            if (x->enis[k].idx != MV_NONE)
-                place_of_eni(m, x->enis[k].idx, &out->v[out->n++]);
+        for (uint32_t k = 0; k < x->nenis; k++) {
+            place *p = x->enis[k].idx != MV_NONE ? place_add(out) : NULL;
+            if (p)
+                place_of_eni(m, x->enis[k].idx, p);
+        }
         if (!out->n)
             snprintf(res->error, sizeof res->error, "the network interfaces of %s are not in the input", ref);
         return out->n ? 0 : 1;
@@ -1204,6 +1328,11 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     if (ip_parse_addr(ref, &a)) {
         if ((i = eni_by_ip(e, &a, MV_NONE)) == MV_NONE) {
             snprintf(res->error, sizeof res->error, "no network interface in the input has address \"%s\"", ref);
+            return -1;
+        }
+        if (ip_ambiguous(e, &a, i)) {
+            snprintf(res->error, sizeof res->error, "address \"%s\" belongs to network interfaces in several VPCs: "
+                     "name the interface (eni-...)", ref);
             return -1;
         }
         place *p = &out->v[out->n++];
@@ -1263,12 +1392,12 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
         const mv_job *j = MV_AT(m, MK_JOB, mv_job, i);
         if (model_job_definition(m, j) != MV_NONE) /* the schedule runs its definition's jobs */
             j = MV_AT(m, MK_JOB, mv_job, model_job_definition(m, j));
-        if (j->isolation == MV_TRUE) {
+        if (j->isolation == MV_TRUE && !platform) {
             *mode = SM_ISOLATED;
             places_of_sagemaker(m, &j->r, &j->place, out);
             return 0;
         }
-        if (j->place.present == MV_UNKNOWN || j->isolation == MV_UNKNOWN) {
+        if (j->place.present == MV_UNKNOWN || (j->isolation == MV_UNKNOWN && !platform)) {
             snprintf(res->error, sizeof res->error, "%s: its VPC configuration is not in the input", ref);
             return 1;
         }
@@ -1280,8 +1409,9 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     }
     if ((i = lookup(m, MK_MODEL, ref)) != MV_NONE) {
         const mv_model_res *x = MV_AT(m, MK_MODEL, mv_model_res, i);
-        *mode = x->isolation == MV_TRUE ? SM_ISOLATED : SM_NORMAL;
-        if (x->place.present != MV_TRUE && x->isolation != MV_TRUE)
+        bool iso = x->isolation == MV_TRUE && !platform;
+        *mode = iso ? SM_ISOLATED : SM_NORMAL;
+        if (x->place.present != MV_TRUE && !iso)
             place_sagemaker_only(m, &x->r, out);
         else
             places_of_sagemaker(m, &x->r, &x->place, out);
@@ -1304,7 +1434,7 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
             else
                 places_of_sagemaker(m, &x->r, &x->place, out);
             for (uint32_t k = first; k < out->n; k++)
-                out->v[k].isolated = x->isolation == MV_TRUE;
+                out->v[k].isolated = x->isolation == MV_TRUE && !platform;
         }
         return 0;
     }
@@ -1317,7 +1447,11 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
  * treats specially, so that it follows the default route. */
 static bool pick_internet(const mlvpc_model *m, ip_addr *out)
 {
-    static const char *const candidates[] = { "203.0.113.10", "198.51.100.10", "192.0.2.10", "1.1.1.1", "8.8.8.8" };
+    /* Documentation ranges first, then public non-AWS addresses. An address
+     * that a route, prefix list, SG rule or NACL entry names specifically
+     * (a prefix other than /0) would not stand for "any internet address". */
+    static const char *const candidates[] = { "203.0.113.10", "198.51.100.10", "192.0.2.10", "1.1.1.1", "8.8.8.8",
+                                              "151.101.1.10", "185.199.108.10", "9.9.9.9" };
     for (size_t c = 0; c < sizeof candidates / sizeof *candidates; c++) {
         ip_parse_addr(candidates[c], out);
         bool special = false;
@@ -1332,6 +1466,17 @@ static bool pick_internet(const mlvpc_model *m, ip_addr *out)
             const mv_pl *pl = MV_AT(m, MK_PL, mv_pl, p);
             for (uint32_t k = 0; k < pl->nentries && !special; k++)
                 special = ip_prefix_contains(&pl->entries[k], out);
+        }
+        for (uint32_t g = 0; g < MV_N(m, MK_SG) && !special; g++) {
+            const mv_sg *sg = MV_AT(m, MK_SG, mv_sg, g);
+            for (uint32_t k = 0; k < sg->nrules && !special; k++)
+                special = sg->rules[k].peer == MP_CIDR && sg->rules[k].cidr.len > 0 &&
+                          ip_prefix_contains(&sg->rules[k].cidr, out);
+        }
+        for (uint32_t n = 0; n < MV_N(m, MK_NACL) && !special; n++) {
+            const mv_nacl *a = MV_AT(m, MK_NACL, mv_nacl, n);
+            for (uint32_t k = 0; k < a->nentries && !special; k++)
+                special = a->entries[k].cidr.len > 0 && ip_prefix_contains(&a->entries[k].cidr, out);
         }
         if (!special)
             return true;
@@ -1358,6 +1503,12 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
     const mv_vpc *v = MV_AT(m, MK_VPC, mv_vpc, src->vpc);
     if (v->dhcp.idx != MV_NONE) {
         const mv_dhcp *dh = MV_AT(m, MK_DHCP, mv_dhcp, v->dhcp.idx);
+        if (!dh->has_dns_key || !dh->ndns) {
+            /* No domain-name-servers option: DHCP gives instances no DNS server. */
+            missing(c, "DHCP options %s set no domain-name-servers: how instances resolve \"%s\" is unknown",
+                    S(m, dh->r.id), svc);
+            return -1;
+        }
         for (uint32_t k = 0; k < dh->ndns; k++)
             if (strcmp(dh->dns_servers[k], "AmazonProvidedDNS") != 0) {
                 missing(c, "%s uses custom DNS servers (%s): what \"%s\" resolves to is unknown", S(m, v->r.id),
@@ -1375,6 +1526,10 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
         const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, i);
         if (e->vpc.idx != src->vpc || e->type != ME_INTERFACE || !e->service || strcmp(e->service, svc) != 0)
             continue;
+        if (e->private_dns == MV_UNKNOWN) {
+            missing(c, "whether %s has private DNS is not in the input", S(m, e->r.id));
+            return -1;
+        }
         if (e->private_dns != MV_TRUE || e->dns_inbound_only == MV_TRUE) {
             TNOTE(c, e->private_dns != MV_TRUE ? "%s has private DNS off: the service name resolves to public addresses"
                                                : "%s answers private DNS only for the inbound Resolver endpoint: "
@@ -1718,16 +1873,12 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
     res->q = *q;
     places src = { .n = 0 };
     src_mode mode;
-    int rs = resolve_source(m, e, q->from, &src, &mode, res);
+    int rs = resolve_source(m, e, q->from, q->platform, &src, &mode, res);
     if (rs < 0)
         return -1;
-    if (q->platform) {
-        /* SageMaker's own S3 traffic leaves from the placement even when the
-         * container is isolated. */
-        if (mode == SM_ISOLATED)
-            mode = SM_NORMAL;
-        for (uint32_t k = 0; k < src.n; k++)
-            src.v[k].isolated = false;
+    if (src.overflow) {
+        snprintf(res->error, sizeof res->error, "%s has more than %d placements", q->from, REACH_MAX_PLACES);
+        rs = 1;
     }
     dest d;
     const char *service;
@@ -1785,6 +1936,10 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
         s3q.proto = MV_TCP;
         s3q.port_lo = s3q.port_hi = 443;
         c.q = &s3q;
+        /* One note per placement while there is room; past that, the count
+         * of reachable ones and every placement that is not (notes are few). */
+        uint32_t ok = 0, shown = 0;
+        bool many = src.n > REACH_MAX_NOTES - 2;
         for (uint32_t i = 0; i < src.n; i++) {
             reach_trace probe = { 0 };
             c.t = &probe;
@@ -1793,10 +1948,18 @@ int reach_run(reach_engine *e, const reach_query *q, reach_result *res)
             if (resolve_service(&c, &src.v[i], "s3", &dd) == 0)
                 trace_place(&c, &src.v[i], &dd);
             finish_trace(&c);
+            ok += probe.verdict == RV_REACHABLE;
+            if (many && probe.verdict == RV_REACHABLE)
+                continue;
+            if (shown++ >= REACH_MAX_NOTES - 2 && many)
+                continue;
             note(res->notes, &res->nnotes, "SageMaker's own S3 path from %s: %s%s%s", src.v[i].label,
                  reach_verdict_name(probe.verdict), probe.nblocks ? ", blocked by " : probe.missing[0] ? ": " : "",
                  probe.nblocks ? probe.blocks[0].component : probe.missing);
         }
+        if (many)
+            note(res->notes, &res->nnotes, "SageMaker's own S3 path: reachable from %u of %u placements%s", ok, src.n,
+                 shown > REACH_MAX_NOTES - 2 ? " (not all the others are listed)" : "");
         pieces_release(&c.pc);
         res->verdict = t->verdict;
         return 0;

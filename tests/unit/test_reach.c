@@ -63,6 +63,8 @@ static answer ask(const char *const variants[], int dns, const char *from, const
         q.proto = MV_UDP;
     else if (proto && strcmp(proto, "icmp") == 0)
         q.proto = MV_ICMP;
+    else if (proto && strcmp(proto, "platform") == 0)
+        q.platform = true; /* SageMaker's own traffic, TCP */
     else if (proto)
         q.proto = atoi(proto);
     reach_result r;
@@ -529,6 +531,32 @@ static void test_appliance_route(void **state)
     EXPECT(ask(check_off, 1, "eni-a1", "internet", NULL, 443), RV_INDETERMINATE, "");
 }
 
+/* SageMaker's own S3 traffic is not stopped by network isolation; without
+ * a VPC it leaves through SageMaker's network (A.7). */
+static void test_platform_traffic(void **state)
+{
+    (void)state;
+    static const char *const iso_novpc[] = {
+        "{\"ModelName\": \"iso\", \"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/iso\", "
+        "\"PrimaryContainer\": {\"Image\": \"x\"}, \"EnableNetworkIsolation\": true}",
+        NULL,
+    };
+    answer a = ask(iso_novpc, 1, "model:iso", "service:s3", NULL, 443);
+    assert_int_equal(a.v, RV_UNREACHABLE);
+    assert_string_equal(a.code, "SM_NETWORK_ISOLATION");
+    a = ask(iso_novpc, 1, "model:iso", "service:s3", "platform", 443);
+    assert_int_equal(a.v, RV_REACHABLE);
+    static const char *const iso_vpc[] = {
+        "{\"ModelName\": \"iv\", \"ModelArn\": \"arn:aws:sagemaker:us-east-1:111122223333:model/iv\", "
+        "\"PrimaryContainer\": {\"Image\": \"x\"}, \"EnableNetworkIsolation\": true, "
+        "\"VpcConfig\": {\"Subnets\": [\"subnet-a\"], \"SecurityGroupIds\": [\"sg-a\"]}}",
+        NULL,
+    };
+    a = ask(iso_vpc, 1, "model:iv", "internet", "platform", 443);
+    assert_int_equal(a.nplaces, 1);
+    assert_int_not_equal(a.v, RV_INDETERMINATE); /* traced from the subnet, isolation or not */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +582,7 @@ int main(void)
         cmocka_unit_test(test_gateway_route_table),
         cmocka_unit_test(test_second_review),
         cmocka_unit_test(test_appliance_route),
+        cmocka_unit_test(test_platform_traffic),
     };
     return cmocka_run_group_tests_name("reach", tests, NULL, NULL);
 }
