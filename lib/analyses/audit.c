@@ -649,6 +649,11 @@ mlvpc_audit *mlvpc_audit_new(const mlvpc_model *m, const mlvpc_audit_opts *o, ml
         return fail_new(a, err, MLVPC_ERR_USAGE, "unknown rule \"%s\" in --rules (see 'mlvpc rules')", bad);
     if (a->o.skip_rules && (bad = select_rules(a, a->o.skip_rules, false)))
         return fail_new(a, err, MLVPC_ERR_USAGE, "unknown rule \"%s\" in --skip-rules (see 'mlvpc rules')", bad);
+    size_t nsel = 0;
+    for (size_t i = 0; i < au_nrules; i++)
+        nsel += a->selected[i];
+    if (!nsel) /* an audit that checks nothing must not look clean */
+        return fail_new(a, err, MLVPC_ERR_USAGE, "no rule selected (--rules / --skip-rules)");
     if (a->o.today && strlen(a->o.today) != 10)
         return fail_new(a, err, MLVPC_ERR_USAGE, "today's date must be YYYY-MM-DD");
     if (a->o.waivers) {

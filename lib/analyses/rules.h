@@ -2,11 +2,24 @@
 #ifndef MLVPC_RULES_H
 #define MLVPC_RULES_H
 
+#include <string.h>
+
 #include "audit.h"
 
 /* SageMaker subnets: a subnet used by a SageMaker workload. */
 static inline bool au_sm_subnet(const au_ctx *c, uint32_t s) { return (c->subnet_fn[s] & FN_SAGEMAKER) != 0; }
 static inline bool au_sm_sg(const au_ctx *c, uint32_t s) { return (c->sg_fn[s] & FN_SAGEMAKER) != 0; }
+
+/* An endpoint that exists (not deleted, rejected, failed or expired); an
+ * unknown state counts as existing. */
+static inline bool au_vpce_live(const mv_vpce *e)
+{
+    static const char *const gone[] = { "deleted", "deleting", "rejected", "failed", "expired" };
+    for (size_t i = 0; e->state && i < sizeof gone / sizeof *gone; i++)
+        if (strcmp(e->state, gone[i]) == 0)
+            return false;
+    return true;
+}
 
 #define AU_RULES(X) \
     X(nb_in_vpc) X(nb_direct_internet) X(nb_root_access) X(nb_imdsv2) X(domain_vpc_only) X(job_in_vpc) \

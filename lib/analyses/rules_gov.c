@@ -46,6 +46,22 @@ static void env_uses(au_ctx *c, envset *s, const vec *uses)
         env_add(c, s, VEC_AT(*uses, au_use, u)->kind, VEC_AT(*uses, au_use, u)->idx);
 }
 
+static uint32_t eni_vpc_of(const mlvpc_model *m, const mv_eni *x)
+{
+    return x->vpc.idx != MV_NONE ? x->vpc.idx
+         : x->subnet.idx != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, x->subnet.idx)->vpc.idx : MV_NONE;
+}
+
+/* A peering connection that carries traffic, or may (status unknown). */
+static bool pcx_live(const mv_pcx *x)
+{
+    static const char *const gone[] = { "deleted", "deleting", "rejected", "failed", "expired" };
+    for (size_t i = 0; x->status && i < sizeof gone / sizeof *gone; i++)
+        if (strcmp(x->status, gone[i]) == 0)
+            return false;
+    return true;
+}
+
 static void env_segmentation(au_ctx *c)
 {
     const mlvpc_model *m = c->m;
@@ -69,16 +85,29 @@ static void env_segmentation(au_ctx *c)
         env_add(c, &sub[i], MK_SUBNET, i);
         env_uses(c, &sub[i], &c->subnet_uses[i]);
     }
+    /* ENIs and instances join their subnet's set, and their VPC's directly
+     * (their subnet may be missing, or carry no environment of its own);
+     * endpoints, gateways and NAT gateways join their VPC's. */
     for (uint32_t e = 0; e < MV_N(m, MK_ENI); e++) {
-        uint32_t s = MV_AT(m, MK_ENI, mv_eni, e)->subnet.idx;
-        if (s != MV_NONE)
-            env_add(c, &sub[s], MK_ENI, e);
+        const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, e);
+        if (x->subnet.idx != MV_NONE)
+            env_add(c, &sub[x->subnet.idx], MK_ENI, e);
+        if (eni_vpc_of(m, x) != MV_NONE)
+            env_add(c, &vpc[eni_vpc_of(m, x)], MK_ENI, e);
     }
     for (uint32_t e = 0; e < MV_N(m, MK_INSTANCE); e++) {
-        uint32_t s = MV_AT(m, MK_INSTANCE, mv_instance, e)->subnet.idx;
-        if (s != MV_NONE)
-            env_add(c, &sub[s], MK_INSTANCE, e);
+        const mv_instance *x = MV_AT(m, MK_INSTANCE, mv_instance, e);
+        if (x->subnet.idx != MV_NONE)
+            env_add(c, &sub[x->subnet.idx], MK_INSTANCE, e);
+        if (x->vpc.idx != MV_NONE)
+            env_add(c, &vpc[x->vpc.idx], MK_INSTANCE, e);
     }
+    for (uint32_t e = 0; e < MV_N(m, MK_VPCE); e++)
+        if (MV_AT(m, MK_VPCE, mv_vpce, e)->vpc.idx != MV_NONE)
+            env_add(c, &vpc[MV_AT(m, MK_VPCE, mv_vpce, e)->vpc.idx], MK_VPCE, e);
+    for (uint32_t e = 0; e < MV_N(m, MK_NATGW); e++)
+        if (MV_AT(m, MK_NATGW, mv_natgw, e)->vpc.idx != MV_NONE)
+            env_add(c, &vpc[MV_AT(m, MK_NATGW, mv_natgw, e)->vpc.idx], MK_NATGW, e);
     for (uint32_t i = 0; i < ns; i++) {
         env_report(c, &sub[i], MK_SUBNET, i, "subnet");
         uint32_t v = MV_AT(m, MK_SUBNET, mv_subnet, i)->vpc.idx;
@@ -99,7 +128,7 @@ static void env_segmentation(au_ctx *c)
     }
     for (uint32_t p = 0; p < MV_N(m, MK_PCX); p++) {
         const mv_pcx *x = MV_AT(m, MK_PCX, mv_pcx, p);
-        if (x->requester.vpc.idx == MV_NONE || x->accepter.vpc.idx == MV_NONE)
+        if (x->requester.vpc.idx == MV_NONE || x->accepter.vpc.idx == MV_NONE || !pcx_live(x))
             continue;
         const char *a = au_env(c, au_res(c, MK_VPC, x->requester.vpc.idx));
         const char *b = au_env(c, au_res(c, MK_VPC, x->accepter.vpc.idx));
@@ -115,7 +144,8 @@ const au_rule rule_env_segmentation = {
     "ENV-SEGMENTATION", MLVPC_MEDIUM, "medium", "graph", "Governance",
     "Environments share network boundaries",
     "resources tagged with different environments (tag `Environment`/`env`, values normalised: prod/production, "
-    "staging/stage, dev/development) share a VPC, subnet or SG, or a prod VPC is peered with a non-prod VPC",
+    "staging/stage, dev/development) share a VPC, subnet or SG, or a prod VPC is peered with a non-prod VPC (a "
+    "peering that is deleted, rejected, failed or expired does not count)",
     "Development workloads run less-reviewed code; sharing a network boundary with production gives that code "
     "production's reach.",
     "Separate environments into their own VPCs (or at least subnets and SGs); do not peer prod with non-prod.",

@@ -22,31 +22,23 @@ static void sm_private_subnet(au_ctx *c)
         if (!au_sm_subnet(c, i))
             continue;
         const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, i);
-        const mv_route *igw[2] = { NULL, NULL };
-        if (s->rtb != MV_NONE) {
-            const mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, s->rtb);
-            static const uint8_t afs[2] = { IP_V4, IP_V6 };
-            for (int k = 0; k < 2; k++) {
-                const mv_route *r = model_default_route(t, afs[k]);
-                if (r && r->target == MT_IGW && r->state != MS_BLACKHOLE)
-                    igw[k] = r;
-            }
-        }
+        /* Public as AWS defines it (a route to an internet gateway), by the
+         * model's one resolver: not only 0.0.0.0/0, also e.g. two /1 halves. */
+        const mv_route *why = NULL;
+        mv_class cls = model_subnet_class(m, s, &why);
         bool pub_ip = s->map_public_ip == MV_TRUE;
-        if (igw[0] || igw[1] || pub_ip) {
-            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_SUBNET, i,
-                                    "SageMaker runs in a public subnet (%s)",
-                                    igw[0] || igw[1] ? "default route to an internet gateway" : "public IPs on launch");
-            for (int k = 0; k < 2; k++)
-                if (igw[k])
-                    au_ev_add(c, f, "route", "%s in %s (%s)", au_route_text(c, igw[k]),
-                              au_id(c, MK_RTB, s->rtb), s->rtb_explicit ? "explicit association" : "main route table");
+        if (cls == MC_PUBLIC || pub_ip) {
+            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_SUBNET, i, "SageMaker runs in a public subnet (%s)",
+                                    cls == MC_PUBLIC ? "a route to an internet gateway" : "public IPs on launch");
+            if (cls == MC_PUBLIC)
+                au_ev_add(c, f, "route", "%s in %s (%s)", au_route_text(c, why), au_id(c, MK_RTB, s->rtb),
+                          s->rtb_explicit ? "explicit association" : "main route table");
             if (pub_ip)
                 au_ev_add(c, f, "MapPublicIpOnLaunch", "true");
             au_ev_add(c, f, "used by", "%s", au_users(c, &c->subnet_uses[i], FN_SAGEMAKER));
-        } else if (s->rtb == MV_NONE || s->map_public_ip == MV_UNKNOWN) {
+        } else if (cls == MC_UNKNOWN || s->map_public_ip == MV_UNKNOWN) {
             au_find(c, c->rule->level, AU_INDETERMINATE, MK_SUBNET, i, "%s",
-                    s->rtb == MV_NONE ? "the subnet's route table is not in the input"
+                    cls == MC_UNKNOWN ? "the subnet's route table is not in the input"
                                       : "\"MapPublicIpOnLaunch\" is not known from the input");
         }
     }
@@ -55,8 +47,8 @@ static void sm_private_subnet(au_ctx *c)
 const au_rule rule_sm_private_subnet = {
     "SM-PRIVATE-SUBNET", MLVPC_HIGH, "high", "graph", "SageMaker resources",
     "SageMaker in a public subnet",
-    "a SageMaker subnet's effective route table sends `0.0.0.0/0` or `::/0` to an internet gateway, or the subnet "
-    "maps public IPs on launch",
+    "a SageMaker subnet's effective route table sends `0.0.0.0/0` or `::/0` (or any other destination: public as AWS "
+    "defines it) to an internet gateway, or the subnet maps public IPs on launch",
     "Workloads in a public subnet are one security-group change away from the internet, both ways. The "
     "effective route table is the explicit association, else the VPC's main table.",
     "Move SageMaker into private subnets: no internet gateway route, MapPublicIpOnLaunch false.",
@@ -199,7 +191,7 @@ static void sm_internet_reachable(au_ctx *c)
 }
 
 const au_rule rule_sm_internet_reachable = {
-    "SM-INTERNET-REACHABLE", MLVPC_HIGH, "medium / high", "reach", "SageMaker resources",
+    "SM-INTERNET-REACHABLE", MLVPC_MEDIUM, "medium (high: jobs and models, profile prod)", "reach", "SageMaker resources",
     "SageMaker workload can reach the internet",
     "a SageMaker workload can open TCP 443 to an arbitrary internet address (through NAT, IGW, or SageMaker's own "
     "network); evidence is the path. `high` when the workload is a job/model with network isolation expected by "

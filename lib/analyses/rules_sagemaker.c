@@ -3,12 +3,16 @@
 
 #include <string.h>
 
-/* A tri-state property whose insecure value is `bad`: fail, pass or indeterminate. */
+/* A tri-state property whose insecure value is `bad`: fail, pass or
+ * indeterminate. `presence`: the property is a block (VpcConfig, SubnetId)
+ * whose absence is the insecure value, rather than a flag with a default. */
 static void tri(au_ctx *c, mv_kind k, uint32_t i, mv_tri v, mv_tri bad, const char *field, const char *msg)
 {
+    bool presence = strcmp(field, "VpcConfig") == 0 || strcmp(field, "SubnetId") == 0;
     if (v == bad) {
         au_finding *f = au_find(c, c->rule->level, AU_FAIL, k, i, "%s", msg);
-        au_ev_add(c, f, field, "%s", bad == MV_TRUE ? "true (or absent: the default)" : "false (or absent: the default)");
+        au_ev_add(c, f, field, "%s", presence ? "absent"
+                                     : bad == MV_TRUE ? "true (or absent: the default)" : "false (or absent: the default)");
     } else if (v == MV_UNKNOWN) {
         au_find(c, c->rule->level, AU_INDETERMINATE, k, i, "\"%s\" is not known from the input", field);
     }

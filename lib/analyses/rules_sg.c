@@ -16,18 +16,38 @@ static bool all_ports(const mv_match *m)
            ((m->proto == MV_TCP || m->proto == MV_UDP) && m->port_lo == 0 && m->port_hi == 65535);
 }
 
-/* The rule's peer includes every address of a family: 0.0.0.0/0, ::/0, or a
- * prefix list with such an entry. */
-static bool world_peer(const au_ctx *c, const mv_sg_rule *r)
+/* Whether the rule's peer includes every address of a family: 0.0.0.0/0,
+ * ::/0, or a prefix list with such an entry (unknown when the list's
+ * entries are not in the input). */
+static mv_tri world_peer_tri(const au_ctx *c, const mv_sg_rule *r)
 {
     if (r->peer == MP_CIDR)
-        return ip_prefix_is_default(&r->cidr);
-    if (r->peer == MP_PL && r->ref.idx != MV_NONE) {
-        const mv_pl *p = MV_AT(c->m, MK_PL, mv_pl, r->ref.idx);
-        for (uint32_t i = 0; i < p->nentries; i++)
-            if (ip_prefix_is_default(&p->entries[i]))
-                return true;
-    }
+        return ip_prefix_is_default(&r->cidr) ? MV_TRUE : MV_FALSE;
+    if (r->peer != MP_PL)
+        return MV_FALSE;
+    if (r->ref.idx == MV_NONE || !MV_AT(c->m, MK_PL, mv_pl, r->ref.idx)->entries_known)
+        return MV_UNKNOWN;
+    const mv_pl *p = MV_AT(c->m, MK_PL, mv_pl, r->ref.idx);
+    for (uint32_t i = 0; i < p->nentries; i++)
+        if (ip_prefix_is_default(&p->entries[i]))
+            return MV_TRUE;
+    return MV_FALSE;
+}
+
+static bool world_peer(const au_ctx *c, const mv_sg_rule *r) { return world_peer_tri(c, r) == MV_TRUE; }
+
+/* An indeterminate finding for the first rule of g (in [from, to)) whose
+ * prefix list's entries are unknown; true when there was one. */
+static bool unknown_pl(au_ctx *c, uint32_t g, uint32_t from, uint32_t to, bool need_all_ports)
+{
+    const mv_sg *sg = MV_AT(c->m, MK_SG, mv_sg, g);
+    for (uint32_t k = from; k < to; k++)
+        if (world_peer_tri(c, &sg->rules[k]) == MV_UNKNOWN && (!need_all_ports || all_ports(&sg->rules[k].m))) {
+            au_find(c, c->rule->level, AU_INDETERMINATE, MK_SG, g,
+                    "the entries of prefix list %s (in \"%s\") are not in the input", model_str(c->m, sg->rules[k].ref.sym),
+                    au_sg_rule_text(c, &sg->rules[k]));
+            return true;
+        }
     return false;
 }
 
@@ -51,8 +71,10 @@ static void sg_world_ingress(au_ctx *c)
             if (first == MV_NONE)
                 first = k;
         }
-        if (first == MV_NONE)
+        if (first == MV_NONE) {
+            unknown_pl(c, i, 0, g->ningress, false);
             continue;
+        }
         au_finding *f = au_find(c, worst, AU_FAIL, MK_SG, i, "admits %s from anywhere on the internet",
                                 worst == MLVPC_CRITICAL ? "all ports or SSH/RDP" : "traffic");
         for (uint32_t k = first; k < g->ningress; k++)
@@ -96,7 +118,7 @@ static bool notebook_ok(const au_ctx *c, const mv_sg *g, const mv_sg_rule *r)
         return in_vpc_cidrs(c, g, &r->cidr);
     if (r->peer == MP_SG)
         return true;
-    return r->ref.idx != MV_NONE && !MV_AT(c->m, MK_PL, mv_pl, r->ref.idx)->aws_managed && !world_peer(c, r);
+    return r->ref.idx != MV_NONE && !MV_AT(c->m, MK_PL, mv_pl, r->ref.idx)->aws_managed && world_peer_tri(c, r) != MV_TRUE;
 }
 
 static void sg_notebook_ingress(au_ctx *c)
@@ -116,6 +138,8 @@ static void sg_notebook_ingress(au_ctx *c)
         }
         if (f)
             au_ev_add(c, f, "used by", "%s", au_users(c, &c->sg_uses[i], FN_NOTEBOOK));
+        else
+            unknown_pl(c, i, 0, g->ningress, false); /* a listed range whose entries are unknown */
     }
 }
 
@@ -153,6 +177,8 @@ static void sg_workload_egress_open(au_ctx *c)
         }
         if (f)
             au_ev_add(c, f, "used by", "%s", au_users(c, &c->sg_uses[i], FN_SAGEMAKER));
+        else
+            unknown_pl(c, i, g->ningress, g->nrules, true);
     }
 }
 
@@ -294,6 +320,14 @@ static uint32_t nacl_by_id(const au_ctx *c, const char *id)
 
 static void nacl_flow(au_ctx *c, const au_wl *w, const au_path *p)
 {
+    if (p && p->verdict == RV_INDETERMINATE) {
+        /* A NACL drop cannot be ruled out where the path is unknown. */
+        au_finding *f = au_find(c, c->rule->level, AU_INDETERMINATE, w->kind, w->idx, "%s cannot be decided: %s",
+                                p->query, p->missing ? p->missing : "unknown");
+        if (f)
+            f->path = p;
+        return;
+    }
     if (!p || p->verdict != RV_UNREACHABLE || !p->nacl_block || p->sg_block)
         return;
     for (uint32_t b = 0; b < p->nblocks; b++) {
@@ -361,8 +395,9 @@ static bool is_prod(au_ctx *c, const mv_res *r)
     return env && strcmp(env, "prod") == 0;
 }
 
-/* Subnets of the models behind SageMaker endpoints. */
-static void mark_endpoint_subnets(au_ctx *c, bool *hosts)
+/* Subnets of the models behind SageMaker endpoints: 1, or 2 when the
+ * endpoint (or its config or model) is tagged prod. */
+static void mark_endpoint_subnets(au_ctx *c, uint8_t *hosts)
 {
     const mlvpc_model *m = c->m;
     for (uint32_t i = 0; i < MV_N(m, MK_ENDPOINT); i++) {
@@ -374,9 +409,10 @@ static void mark_endpoint_subnets(au_ctx *c, bool *hosts)
             if (cfg->variants[v].model.idx == MV_NONE)
                 continue;
             const mv_model_res *x = MV_AT(m, MK_MODEL, mv_model_res, cfg->variants[v].model.idx);
+            uint8_t mark = is_prod(c, &ep->r) || is_prod(c, &cfg->r) || is_prod(c, &x->r) ? 2 : 1;
             for (uint32_t s = 0; s < x->place.nsubnets; s++)
-                if (x->place.subnets[s].idx != MV_NONE)
-                    hosts[x->place.subnets[s].idx] = true;
+                if (x->place.subnets[s].idx != MV_NONE && hosts[x->place.subnets[s].idx] < mark)
+                    hosts[x->place.subnets[s].idx] = mark;
         }
     }
 }
@@ -385,7 +421,7 @@ static void nacl_prod_endpoint(au_ctx *c)
 {
     const mlvpc_model *m = c->m;
     uint32_t ns = MV_N(m, MK_SUBNET);
-    bool *ep = arena_calloc(c->ar, ns + 1, sizeof *ep);
+    uint8_t *ep = arena_calloc(c->ar, ns + 1, sizeof *ep);
     if (!ep) {
         c->oom = true;
         return;
@@ -396,7 +432,12 @@ static void nacl_prod_endpoint(au_ctx *c)
         if (!ep[i] && !vpce)
             continue;
         const mv_subnet *s = MV_AT(m, MK_SUBNET, mv_subnet, i);
-        if (c->o->profile != MLVPC_PROFILE_PROD && !is_prod(c, &s->r))
+        bool prod_vpce = false; /* an interface endpoint tagged prod */
+        for (uint32_t u = 0; vpce && u < c->subnet_uses[i].n; u++) {
+            const au_use *x = VEC_AT(c->subnet_uses[i], au_use, u);
+            prod_vpce |= x->kind == MK_VPCE && is_prod(c, au_res(c, MK_VPCE, x->idx));
+        }
+        if (c->o->profile != MLVPC_PROFILE_PROD && !is_prod(c, &s->r) && ep[i] < 2 && !prod_vpce)
             continue;
         if (s->nacl == MV_NONE) {
             au_find(c, c->rule->level, AU_INDETERMINATE, MK_SUBNET, i, "the subnet's network ACL is not in the input");
@@ -419,7 +460,8 @@ const au_rule rule_nacl_prod_endpoint = {
     "NACL-PROD-ENDPOINT", MLVPC_LOW, "low", NULL, "Security groups and NACLs",
     "Production endpoint subnet with an allow-all NACL",
     "a subnet hosting a production endpoint or interface endpoints (profile `prod`, or tag `Environment`=prod/"
-    "production) uses a NACL that allows all traffic both ways",
+    "production on the subnet, the endpoint, its config or model, or the interface endpoint) uses a NACL that allows "
+    "all traffic both ways",
     "A NACL is the second layer when a security group is mis-edited; for endpoint subnets it can admit only "
     "HTTPS from the VPC and the replies.",
     "Give the subnet a NACL that allows TCP 443 from the VPC CIDR and ephemeral replies, and nothing else.",

@@ -6,8 +6,10 @@
 
 #include "../inputs/json.h"
 
-static bool is_interface(const mv_vpce *e) { return e->type == ME_INTERFACE; }
-static bool aws_service(const mv_vpce *e) { return e->service_name && strncmp(e->service_name, "com.amazonaws.", 14) == 0; }
+static bool is_interface(const mv_vpce *e) { return e->type == ME_INTERFACE && au_vpce_live(e); }
+/* An AWS service (not a PrivateLink service of another account): the
+ * model's one reading of service names. */
+static bool aws_service(const mv_vpce *e) { return e->service != NULL; }
 
 /* ------------------------------------------------------------------ VPC-FLOW-LOGS */
 
@@ -41,6 +43,15 @@ static void vpc_flow_logs(au_ctx *c)
                 unlogged++;
         if (ok || !unlogged)
             continue;
+        uint32_t unknown_type = 0;
+        for (uint32_t i = 0; i < MV_N(m, MK_FLOWLOG); i++) {
+            const mv_flowlog *fl = MV_AT(m, MK_FLOWLOG, mv_flowlog, i);
+            unknown_type += fl->res_kind == MK_VPC && fl->resource.idx == v && !fl->traffic_type;
+        }
+        if (unknown_type) {
+            au_find(c, c->rule->level, AU_INDETERMINATE, MK_VPC, v, "the TrafficType of the VPC's flow log is not in the input");
+            continue;
+        }
         au_finding *f = NULL;
         uint32_t partial = 0;
         for (uint32_t i = 0; i < MV_N(m, MK_FLOWLOG); i++) {
@@ -178,16 +189,6 @@ static bool has_endpoint(const au_ctx *c, uint32_t vpc, const char *service)
     return false;
 }
 
-/* A subnet whose effective route table sends IPv4 default traffic to a NAT gateway. */
-static bool nat_subnet(const au_ctx *c, uint32_t s)
-{
-    const mv_subnet *sn = MV_AT(c->m, MK_SUBNET, mv_subnet, s);
-    if (sn->rtb == MV_NONE)
-        return false;
-    const mv_route *r = model_default_route(MV_AT(c->m, MK_RTB, mv_rtb, sn->rtb), IP_V4);
-    return r && r->target == MT_NAT && r->state != MS_BLACKHOLE;
-}
-
 static void missing_list(au_ctx *c, uint32_t v, const char *const *svcs, size_t n, char *out, size_t size)
 {
     size_t len = 0;
@@ -205,19 +206,23 @@ static void vpce_required(au_ctx *c)
     static const char *const core[] = { "sagemaker.api", "sagemaker.runtime", "sts", "logs" };
     static const char *const ecr[] = { "ecr.api", "ecr.dkr" };
     for (uint32_t v = 0; v < MV_N(c->m, MK_VPC); v++) {
-        const au_wl *first = NULL;
-        bool nat = false;
+        /* Low only when every VPC-only workload has an internet path (a
+         * working NAT: the reach engine's answer); the evidence names one
+         * that has none. */
+        const au_wl *first = NULL, *cut = NULL;
         for (uint32_t i = 0; i < c->wls.n; i++) {
             const au_wl *w = VEC_AT(c->wls, au_wl, i);
             if (w->vpc != v || !w->vpc_only || (w->kind != MK_NOTEBOOK && w->kind != MK_DOMAIN))
                 continue;
             if (!first)
                 first = w;
-            for (uint32_t s = 0; s < w->place->nsubnets; s++)
-                nat |= w->place->subnets[s].idx != MV_NONE && nat_subnet(c, w->place->subnets[s].idx);
+            const au_path *p = au_reach(c, w, AQ_INTERNET);
+            if (!cut && (!p || p->verdict != RV_REACHABLE))
+                cut = w;
         }
         if (!first)
             continue;
+        bool nat = !cut;
         char miss[160];
         missing_list(c, v, core, 4, miss, sizeof miss);
         if (miss[0]) {
@@ -226,7 +231,8 @@ static void vpce_required(au_ctx *c)
                                     nat ? " (a NAT path exists: traffic and cost go through it)"
                                         : " and no NAT path: VPC-only notebooks and Studio cannot reach them");
             au_ev_add(c, f, "missing", "%s", miss);
-            au_ev_add(c, f, "VPC-only workload", "%s", first->ref);
+            au_ev_add(c, f, nat ? "VPC-only workload" : "VPC-only workload without an internet path", "%s",
+                      nat ? first->ref : cut->ref);
         }
         missing_list(c, v, ecr, 2, miss, sizeof miss);
         if (miss[0]) {
@@ -387,11 +393,19 @@ static void vpce_sg_admits(au_ctx *c)
         if (done[i] || !is_interface(e) || e->vpc.idx == MV_NONE || !c->vpc_sm[e->vpc.idx])
             continue;
         const char *id = au_id(c, MK_VPCE, i);
+        au_finding *undecided = NULL;
         for (uint32_t k = 0; k < c->classes.n; k++) {
             const au_wl *w = VEC_AT(c->wls, au_wl, VEC_AT(c->classes, au_cls, k)->rep);
             if (w->vpc != e->vpc.idx || w->place->present != MV_TRUE)
                 continue;
             const au_path *p = au_reach_any(c, w->ref, id, MV_TCP, 443, false);
+            if (p && p->verdict == RV_INDETERMINATE && !undecided) {
+                undecided = au_find(c, c->rule->level, AU_INDETERMINATE, MK_VPCE, i,
+                                    "whether the SGs admit %s cannot be decided: %s", w->ref,
+                                    p->missing ? p->missing : "unknown");
+                if (undecided)
+                    undecided->path = p;
+            }
             if (!sg_blocked(p))
                 continue;
             /* This endpoint and every later one placed like it. */
@@ -490,9 +504,15 @@ static void s3_gateway_endpoint(au_ctx *c)
             continue;
         const au_path *p = s3_answer(c, s);
         bool other = p && p->verdict == RV_REACHABLE;
+        const char *via = NULL; /* the route (or SageMaker's network) that S3 traffic takes */
+        for (uint32_t k = 0; other && k < p->nhops && !via; k++)
+            if (!p->hops[k].ret && strcmp(p->hops[k].action, "route") == 0)
+                via = au_fmt(c, "%s: %s", p->hops[k].component, p->hops[k].detail);
         au_finding *f = au_find(c, other ? MLVPC_LOW : MLVPC_MEDIUM, AU_FAIL, MK_SUBNET, s,
                                 "no S3 gateway endpoint on route table %s%s", au_id(c, MK_RTB, sn->rtb),
-                                other ? ": S3 traffic goes through an interface endpoint or NAT, which is charged" : "");
+                                other ? ": S3 traffic takes a charged path (interface endpoint, NAT or other)" : "");
+        if (via)
+            au_ev_add(c, f, "S3 path", "%s", via);
         au_ev_add(c, f, "route table", "%s (%s)", au_id(c, MK_RTB, sn->rtb), sn->rtb_explicit ? "explicit association" : "main route table");
         au_ev_add(c, f, "used by", "%s", au_users(c, &c->subnet_uses[s], FN_SAGEMAKER));
         if (p)
@@ -574,7 +594,7 @@ static void vpce_policy_open(au_ctx *c)
         const mv_vpce *e = MV_AT(c->m, MK_VPCE, mv_vpce, i);
         /* describe-vpc-endpoints has no PolicyDocument for services that do not
          * support policies: nothing to tighten there. */
-        if ((e->type != ME_GATEWAY && e->type != ME_INTERFACE) || !e->policy)
+        if ((e->type != ME_GATEWAY && e->type != ME_INTERFACE) || !e->policy || !au_vpce_live(e))
             continue;
         int rc = policy_open(e->policy);
         if (rc < 0)
@@ -660,12 +680,20 @@ static const char *nat_problem(au_ctx *c, const mv_route *rt, const mv_natgw *n,
 {
     const mlvpc_model *m = c->m;
     *unknown = false;
-    if (n->state && strcmp(n->state, "available") != 0)
+    if (!n->state) {
+        *unknown = true;
+        return "its state is not in the input";
+    }
+    if (strcmp(n->state, "available") != 0)
         return au_fmt(c, "state \"%s\"", n->state);
     if (n->conn == MN_PRIVATE && rt->dst.a.af && ip_prefix_is_default(&rt->dst))
         return "a private NAT gateway cannot reach the internet";
     if (n->conn == MN_PRIVATE)
         return NULL;
+    if (n->conn == MN_UNKNOWN) {
+        *unknown = true;
+        return "its connectivity type is not in the input";
+    }
     if (n->subnet.idx == MV_NONE || MV_AT(m, MK_SUBNET, mv_subnet, n->subnet.idx)->rtb == MV_NONE) {
         *unknown = true;
         return "its subnet or the subnet's route table is not in the input";

@@ -1058,6 +1058,51 @@ static int32_t resource_instances(ld *L, uint32_t rc)
     return n;
 }
 
+/* false if either is false, else unknown if either is, else true */
+static mv_tri tri_and(mv_tri a, mv_tri b)
+{
+    return a == MV_FALSE || b == MV_FALSE ? MV_FALSE : a == MV_UNKNOWN || b == MV_UNKNOWN ? MV_UNKNOWN : MV_TRUE;
+}
+
+/* A tuning job runs the training jobs of one definition or several
+ * (TrainingJobDefinitions). The job stands for the least secure of them:
+ * no VPC if one has none, no isolation if one has none, and the instance
+ * count and encryption of one that is distributed without encryption; the
+ * placement of the first with a VPC. */
+static void tuning_definitions(ld *L, uint32_t o, mv_job *t)
+{
+    uint32_t one = ld_field(L, o, "TrainingJobDefinition", J_OBJ);
+    uint32_t defs = one ? 0 : ld_field(L, o, "TrainingJobDefinitions", J_ARR);
+    if (!one && !count_of(L, defs)) {
+        t->place.present = t->isolation = t->ict_encryption = MV_UNKNOWN;
+        return;
+    }
+    bool first = true, bad_ict = false;
+    for (uint32_t k = 0, def = one ? one : defs + 1; k < (one ? 1u : count_of(L, defs)) && !L->failed;
+         k++, def = json_next(L->d, def)) {
+        if (!want_obj(L, def, "a training job definition"))
+            return;
+        mv_job d = { .instance_count = -1 };
+        job_common(L, def, &d);
+        d.instance_count = resource_instances(L, ld_field(L, def, "ResourceConfig", J_OBJ));
+        if (d.place.present == MV_TRUE && !t->place.nsubnets) {
+            t->place.subnets = d.place.subnets;
+            t->place.nsubnets = d.place.nsubnets;
+            t->place.sgs = d.place.sgs;
+            t->place.nsgs = d.place.nsgs;
+        }
+        t->place.present = first ? d.place.present : tri_and(t->place.present, d.place.present);
+        t->isolation = first ? d.isolation : tri_and(t->isolation, d.isolation);
+        bool d_bad = d.ict_encryption == MV_FALSE && d.instance_count >= 2;
+        if (!bad_ict && (first || d_bad || d.instance_count > t->instance_count)) {
+            t->ict_encryption = d.ict_encryption;
+            t->instance_count = d.instance_count;
+        }
+        bad_ict |= d_bad;
+        first = false;
+    }
+}
+
 static void load_job(ld *L, uint32_t o, mv_job_kind kind)
 {
     static const struct { const char *name, *arn, *status, *prefix; } keys[MJ_COUNT] = {
@@ -1088,17 +1133,7 @@ static void load_job(ld *L, uint32_t o, mv_job_kind kind)
         uint32_t cc = pr ? ld_field(L, pr, "ClusterConfig", J_OBJ) : 0;
         t.instance_count = count_field(L, cc, "InstanceCount");
     } else {
-        uint32_t def = ld_field(L, o, "TrainingJobDefinition", J_OBJ);
-        if (!def) {
-            uint32_t defs = ld_field(L, o, "TrainingJobDefinitions", J_ARR);
-            def = defs && count_of(L, defs) && json_type(L->d, defs + 1) == J_OBJ ? defs + 1 : 0;
-        }
-        if (def) {
-            job_common(L, def, &t);
-            t.instance_count = resource_instances(L, ld_field(L, def, "ResourceConfig", J_OBJ));
-        } else {
-            t.place.present = t.isolation = t.ict_encryption = MV_UNKNOWN;
-        }
+        tuning_definitions(L, o, &t);
     }
     mv_job *e = RES(L, MK_JOB, mv_job, idx);
     t.r = e->r;

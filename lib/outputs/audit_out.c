@@ -376,18 +376,21 @@ static void sarif_rule(jw *w, const au_rule *r)
     jw_obj_end(w);
 }
 
-/* Stable across runs and unrelated edits of the input: rule and resource. */
-static void fingerprint(const char *rule, const char *res, const char *msg, char *buf, size_t size)
+/* Stable across runs and across changes of a finding's message or
+ * evidence: the rule, the resource, and the finding's rank among that
+ * rule's findings on that resource (a rule may report twice on one). */
+static void fingerprint(const char *rule, const char *res, uint32_t rank, char *buf, size_t size)
 {
     uint64_t h = 1469598103934665603ull;
-    const char *parts[] = { rule, "\n", res, "\n", msg };
-    for (size_t i = 0; i < 5; i++)
+    const char *parts[] = { rule, "\n", res };
+    for (size_t i = 0; i < 3; i++)
         for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++)
             h = (h ^ *p) * 1099511628211ull;
+    h = (h ^ rank) * 1099511628211ull;
     snprintf(buf, size, "%016llx", (unsigned long long)h);
 }
 
-static void sarif_result(jw *w, const mlvpc_audit *a, const au_finding *f, size_t rule_index)
+static void sarif_result(jw *w, const mlvpc_audit *a, const au_finding *f, size_t rule_index, uint32_t rank)
 {
     const mv_res *r = model_res(a->m, f->kind, f->idx);
     char text[1400], uri[1024], fp[32];
@@ -430,7 +433,7 @@ static void sarif_result(jw *w, const mlvpc_audit *a, const au_finding *f, size_
     jw_arr_end(w);
     jw_obj_end(w);
     jw_arr_end(w);
-    fingerprint(f->rule->id, res_id(a, f), f->message, fp, sizeof fp);
+    fingerprint(f->rule->id, res_id(a, f), rank, fp, sizeof fp);
     jw_key(w, "partialFingerprints");
     jw_obj(w);
     jw_kstr(w, "mlvpcFinding/v1", fp);
@@ -485,7 +488,11 @@ static void write_sarif(const mlvpc_audit *a, jw *w)
         size_t k = 0;
         while (k < au_nrules && au_rules[k] != f->rule)
             k++;
-        sarif_result(w, a, f, k);
+        /* A resource's findings are together in report order. */
+        uint32_t rank = 0;
+        for (uint32_t j = i; j-- > 0 && a->order[j]->kind == f->kind && a->order[j]->idx == f->idx;)
+            rank += a->order[j]->rule == f->rule;
+        sarif_result(w, a, f, k, rank);
     }
     jw_arr_end(w);
     jw_obj_end(w);
