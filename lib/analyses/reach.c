@@ -890,16 +890,19 @@ static void via_gateway_endpoint(tctx *c, const place *src, const mv_route *r, c
         block(c, false, id, "VPCE_GATEWAY_PROTOCOL_RESTRICTION", "gateway endpoints carry only TCP and ICMP echo");
         hop(c, false, id, "gateway-endpoint", "deny", "gateway endpoints carry only TCP and ICMP echo");
     }
-    if (r->tgt.idx != MV_NONE) {
-        const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, r->tgt.idx);
-        if (e->state && strcmp(e->state, "available") != 0)
-            block(c, false, id, "BAD_STATE", "endpoint is %s", e->state);
-        hop(c, false, id, "gateway-endpoint", "deliver", "to %s (%s)", d->desc, e->service_name ? e->service_name : "?");
-        if (e->policy)
-            TNOTE(c, "%s has an endpoint policy: it filters requests, not packets", id);
-    } else {
-        hop(c, false, id, "gateway-endpoint", "deliver", "to %s", d->desc);
+    if (r->tgt.idx == MV_NONE) {
+        missing(c, "gateway endpoint %s is not in the input", id);
+        c->stopped = true;
+        return;
     }
+    const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, r->tgt.idx);
+    if (e->state && strcmp(e->state, "available") != 0) {
+        block(c, false, id, "BAD_STATE", "endpoint is %s", e->state);
+        hop(c, false, id, "gateway-endpoint", "deny", "endpoint is %s", e->state);
+    }
+    hop(c, false, id, "gateway-endpoint", "deliver", "to %s (%s)", d->desc, e->service_name ? e->service_name : "?");
+    if (e->policy)
+        TNOTE(c, "%s has an endpoint policy: it filters requests, not packets", id);
     reply_into_source(c, src, fwd);
 }
 
