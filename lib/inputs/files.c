@@ -190,7 +190,7 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
         set_err(err, MLVPC_ERR_NOMEM, path, "%s", "out of memory");
         return MLVPC_ERR_NOMEM;
     }
-    VEC_AT(m->files, mv_file, fidx)->path = stored;
+    *VEC_AT(m->files, mv_file, fidx) = (mv_file){ .path = stored, .format = MF_AWSCLI };
     jdoc d;
     ld L = { .m = m, .d = &d, .file = fidx, .path = stored, .err = err };
     if (opts && opts->account)

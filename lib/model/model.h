@@ -388,8 +388,12 @@ typedef struct mv_endpoint {
     mv_ref config; /* "endpoint-config:NAME" */
 } mv_endpoint;
 
+/* The format a file was read as: findings give the fix for that format. */
+typedef enum mv_format { MF_AWSCLI = 0, MF_CLOUDFORMATION, MF_TERRAFORM } mv_format;
+
 typedef struct mv_file {
     const char *path;
+    mv_format format;
 } mv_file;
 
 /* A describe-vpc-attribute answer, applied to its VPC by model_finish(). */

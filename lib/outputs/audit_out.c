@@ -47,14 +47,17 @@ static const char *res_id(const mlvpc_audit *a, const au_finding *f)
     return model_str(a->m, model_res(a->m, f->kind, f->idx)->id);
 }
 
-/* The fix for the finding's input format; AWS CLI snapshots get the sentence. */
-static void json_fix(jw *w, const au_rule *r)
+/* The fix: the sentence, and the property to set in the format the
+ * resource was read from (all of them in the catalogue: format < 0). */
+static void json_fix(jw *w, const au_rule *r, int format)
 {
     jw_key(w, "fix");
     jw_obj(w);
     jw_kstr(w, "text", r->fix);
-    jw_kstr(w, "cloudformation", r->fix_cfn);
-    jw_kstr(w, "terraform", r->fix_tf);
+    if (format < 0 || format == MF_CLOUDFORMATION)
+        jw_kstr(w, "cloudformation", r->fix_cfn);
+    if (format < 0 || format == MF_TERRAFORM)
+        jw_kstr(w, "terraform", r->fix_tf);
     jw_obj_end(w);
 }
 
@@ -191,7 +194,7 @@ static void json_finding(jw *w, const mlvpc_audit *a, const au_finding *f)
     jw_arr_end(w);
     if (f->path)
         json_path(w, f->path);
-    json_fix(w, f->rule);
+    json_fix(w, f->rule, (int)VEC_AT(a->m->files, mv_file, r->file)->format);
     jw_key(w, "location");
     jw_obj(w);
     jw_kstr(w, "file", model_file(a->m, r->file));
@@ -538,7 +541,7 @@ static void json_rule(jw *w, const au_rule *r)
     jw_kstr(w, "title", r->title);
     jw_kstr(w, "condition", r->condition);
     jw_kstr(w, "rationale", r->rationale);
-    json_fix(w, r);
+    json_fix(w, r, -1);
     jw_kstr(w, "references", r->refs);
     jw_obj_end(w);
 }
