@@ -18,7 +18,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test fuzz fuzz-run bench demo install uninstall help deps
+.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test cfn-test fuzz fuzz-run bench demo install uninstall help deps
 
 all: $(BUILD)/mlvpc $(BUILD)/libmlvpc.a $(BUILD)/libmlvpc.so
 
@@ -57,6 +57,10 @@ golden: $(BUILD)/mlvpc
 golden-update: $(BUILD)/mlvpc
 	@UPDATE=1 sh tests/golden/run.sh $(BUILD)/mlvpc
 
+# CloudFormation: JSON and YAML forms agree; short-form tags read as long form.
+cfn-test: $(BUILD)/mlvpc
+	@sh tests/cfn/run.sh $(BUILD)/mlvpc
+
 # Paired fixtures: every audit rule on two variants that differ in one field.
 audit-test: $(BUILD)/mlvpc
 	@sh tests/audit/run.sh $(BUILD)/mlvpc
@@ -73,15 +77,15 @@ sarif-test: $(BUILD)/mlvpc
 install-test: all
 	@sh tests/install/run.sh
 
-test: unit golden audit-test collect-test install-test sarif-test
+test: unit golden audit-test cfn-test collect-test install-test sarif-test
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The whole suite again under ASan+UBSan, in its own build directory.
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden audit-test
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden audit-test cfn-test
 
-CHECK_SUITES := unit golden audit-test collect-test install-test sarif-test asan fuzz-run
+CHECK_SUITES := unit golden audit-test cfn-test collect-test install-test sarif-test asan fuzz-run
 
 # make stops at the first failing suite, so reaching the end means all passed.
 check: $(CHECK_SUITES)

@@ -259,24 +259,6 @@ static void load_rtb(ld *L, uint32_t o)
 
 /* ------------------------------------------------------------------ SGs */
 
-static int proto_number(const char *s, bool *ok)
-{
-    static const struct { const char *name; int num; } names[] = {
-        { "-1", MV_PROTO_ALL }, { "all", MV_PROTO_ALL }, { "tcp", MV_TCP }, { "udp", MV_UDP },
-        { "icmp", MV_ICMP }, { "icmpv6", MV_ICMPV6 },
-    };
-    *ok = true;
-    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-        if (strcmp(s, names[i].name) == 0)
-            return names[i].num;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*s && !*end && v >= 0 && v <= 255)
-        return (int)v;
-    *ok = false;
-    return 0;
-}
-
 /* Protocol from a string ("tcp", "6", "-1") or a number token. */
 static bool read_proto(ld *L, uint32_t o, const char *key, int16_t *out)
 {
@@ -284,7 +266,7 @@ static bool read_proto(ld *L, uint32_t o, const char *key, int16_t *out)
     bool ok = false;
     int p = 0;
     if (v && json_type(L->d, v) == J_STR) {
-        p = proto_number(json_str(L->d, v), &ok);
+        p = mv_proto_parse(json_str(L->d, v), &ok);
     } else if (v && json_type(L->d, v) == J_NUM) {
         int64_t n;
         ok = json_int(L->d, v, &n) && n >= -1 && n <= 255;
@@ -306,28 +288,10 @@ static bool read_proto(ld *L, uint32_t o, const char *key, int16_t *out)
  */
 static bool norm_match(ld *L, uint32_t tok, mv_match *m, bool have_from, int64_t from, bool have_to, int64_t to)
 {
-    m->port_lo = 0;
-    m->port_hi = 65535;
-    m->icmp_type = m->icmp_code = -1;
-    if (m->proto == MV_TCP || m->proto == MV_UDP) {
-        if (!have_from && !have_to)
-            return true; /* absent range: AWS treats it as all ports */
-        if (!have_from || !have_to || ((from < 0 || to < 0) && !(from == -1 && to == -1)) ||
-            from > 65535 || to > 65535 || from > to) {
-            ld_fail(L, tok, MLVPC_ERR_SCHEMA, "invalid port range %lld-%lld", (long long)from, (long long)to);
-            return false;
-        }
-        if (from >= 0) {
-            m->port_lo = (uint16_t)from;
-            m->port_hi = (uint16_t)to;
-        }
-    } else if (m->proto == MV_ICMP || m->proto == MV_ICMPV6) {
-        if (have_from && from >= 0 && from <= 255)
-            m->icmp_type = (int16_t)from;
-        if (have_to && to >= 0 && to <= 255 && m->icmp_type >= 0)
-            m->icmp_code = (int16_t)to;
-    }
-    return true;
+    if (mv_match_ports(m, have_from, from, have_to, to))
+        return true;
+    ld_fail(L, tok, MLVPC_ERR_SCHEMA, "invalid port range %lld-%lld", (long long)from, (long long)to);
+    return false;
 }
 
 static uint32_t sg_rule_count(ld *L, uint32_t perms)

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cfn.h"
 #include "load.h"
 
 enum {
@@ -181,6 +182,25 @@ static void rollback(mlvpc_model *m, mv_kind k, uint32_t keep)
     m->tab[k].n = keep;
 }
 
+/* A file to read as YAML: not JSON by its name, and not starting like JSON. */
+static bool looks_yaml(const char *path, const char *buf, size_t size)
+{
+    size_t n = strlen(path);
+    if (n >= 5 && strcmp(path + n - 5, ".json") == 0)
+        return false;
+    size_t i = 0;
+    while (i < size && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+        i++;
+    return i < size && buf[i] != '{' && buf[i] != '[';
+}
+
+static mlvpc_status load_template(mlvpc_model *m, const tnode *t, uint32_t fidx, uint32_t region, uint32_t account,
+                                  mlvpc_diag *err)
+{
+    VEC_AT(m->files, mv_file, fidx)->format = MF_CLOUDFORMATION;
+    return cfn_load(m, t, fidx, region, account, err);
+}
+
 mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, size_t size,
                                 const mlvpc_load_opts *opts, mlvpc_diag *err)
 {
@@ -202,12 +222,24 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
     for (int k = 0; k < MK_COUNT; k++)
         before[k] = m->tab[k].n;
 
-    /* EC2 describe lists are loaded element by element while parsing. */
-    int rc = json_parse_stream(&d, buf, size, JSON_MAX_DEPTH, awscli_stream_elem, &L);
-    int recognised = 0;
+    int rc = 0, recognised = 0;
     mlvpc_status st = MLVPC_OK;
-    if (rc == -4 || (rc == 0 && !L.failed && ((recognised = awscli_load_doc(&L)), L.failed))) {
+    memset(&d, 0, sizeof d);
+    if (looks_yaml(path, buf, size)) {
+        /* CloudFormation in YAML; nothing else comes as YAML. */
+        tnode *t = tree_yaml(&m->ar, stored, buf, size, err);
+        if (!t)
+            st = err ? err->status : MLVPC_ERR_SYNTAX;
+        else if ((recognised = cfn_is_template(t)))
+            st = load_template(m, t, fidx, L.region, L.account, err);
+    } else if ((rc = json_parse_stream(&d, buf, size, JSON_MAX_DEPTH, awscli_stream_elem, &L)) == -4 ||
+               (rc == 0 && !L.failed && ((recognised = awscli_load_doc(&L)), L.failed))) {
+        /* (EC2 describe lists are loaded element by element while parsing.) */
         st = L.st;
+    } else if (rc == 0 && !recognised) {
+        tnode *t = tree_from_jdoc(&m->ar, &d);
+        if (t && (recognised = cfn_is_template(t)))
+            st = load_template(m, t, fidx, L.region, L.account, err);
     } else if (rc != 0) {
         st = rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX;
         set_err(err, st, path, "%s", d.err);
@@ -254,6 +286,12 @@ static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
     return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Files a directory walk reads: JSON, and YAML (CloudFormation templates). */
+static bool is_input_name(const char *name)
+{
+    return ends_with(name, ".json") || ends_with(name, ".yaml") || ends_with(name, ".yml");
 }
 
 static mlvpc_status load_dir(walk *w, const char *dir, int depth)
@@ -308,7 +346,7 @@ static mlvpc_status load_dir(walk *w, const char *dir, int depth)
             st = MLVPC_ERR_IO;
         } else if (S_ISDIR(sb.st_mode)) {
             st = load_dir(w, full, depth + 1);
-        } else if (S_ISREG(sb.st_mode) && ends_with(names[i], ".json")) {
+        } else if (S_ISREG(sb.st_mode) && is_input_name(names[i])) {
             st = load_file(w, full);
         } else {
             st = note_skipped(m, full);
@@ -340,7 +378,7 @@ static void largest_json(const char *dir, int depth, size_t *largest)
             continue;
         if (S_ISDIR(sb.st_mode))
             largest_json(full, depth + 1, largest);
-        else if (S_ISREG(sb.st_mode) && ends_with(e->d_name, ".json") && (size_t)sb.st_size > *largest)
+        else if (S_ISREG(sb.st_mode) && is_input_name(e->d_name) && (size_t)sb.st_size > *largest)
             *largest = (size_t)sb.st_size;
     }
     closedir(d);

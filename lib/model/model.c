@@ -254,3 +254,45 @@ uint32_t model_job_definition(const mlvpc_model *m, const mv_job *j)
     }
     return MV_NONE;
 }
+
+int mv_proto_parse(const char *s, bool *ok)
+{
+    static const struct { const char *name; int num; } names[] = {
+        { "-1", MV_PROTO_ALL }, { "all", MV_PROTO_ALL }, { "tcp", MV_TCP }, { "udp", MV_UDP },
+        { "icmp", MV_ICMP }, { "icmpv6", MV_ICMPV6 },
+    };
+    *ok = true;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(s, names[i].name) == 0)
+            return names[i].num;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s && !*end && v >= 0 && v <= 255)
+        return (int)v;
+    *ok = false;
+    return 0;
+}
+
+bool mv_match_ports(mv_match *m, bool have_from, int64_t from, bool have_to, int64_t to)
+{
+    m->port_lo = 0;
+    m->port_hi = 65535;
+    m->icmp_type = m->icmp_code = -1;
+    if (m->proto == MV_TCP || m->proto == MV_UDP) {
+        if (!have_from && !have_to)
+            return true; /* absent range: AWS treats it as all ports */
+        if (!have_from || !have_to || ((from < 0 || to < 0) && !(from == -1 && to == -1)) || from > 65535 ||
+            to > 65535 || from > to)
+            return false;
+        if (from >= 0) {
+            m->port_lo = (uint16_t)from;
+            m->port_hi = (uint16_t)to;
+        }
+    } else if (m->proto == MV_ICMP || m->proto == MV_ICMPV6) {
+        if (have_from && from >= 0 && from <= 255)
+            m->icmp_type = (int16_t)from;
+        if (have_to && to >= 0 && to <= 255 && m->icmp_type >= 0)
+            m->icmp_code = (int16_t)to;
+    }
+    return true;
+}

@@ -146,6 +146,13 @@ typedef struct mv_match {
 
 /* "tcp", "udp", "icmp", "icmpv6", "all" (-1), or NULL for other numbers. */
 const char *mv_proto_name(int proto);
+/* A protocol as EC2 and CloudFormation write it ("tcp", "6", "-1", "all");
+ * *ok false when it is none. */
+int mv_proto_parse(const char *s, bool *ok);
+/* Fill m's ports (TCP/UDP: From-To, absent = all; -1/-1 = all) or ICMP
+ * type/code (From/To, -1 = all) as EC2 normalises them for m->proto; false
+ * for an invalid range. */
+bool mv_match_ports(mv_match *m, bool have_from, int64_t from, bool have_to, int64_t to);
 
 typedef enum mv_peer { MP_CIDR = 0, MP_SG, MP_PL } mv_peer;
 

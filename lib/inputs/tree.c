@@ -1,0 +1,263 @@
+/* Located document trees from JSON (json.c) or YAML (libyaml); see tree.h. */
+#include "tree.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "json.h"
+
+static void set_err(mlvpc_diag *err, mlvpc_status st, const char *name, unsigned line, unsigned col, const char *fmt,
+                    ...) __attribute__((format(printf, 6, 7)));
+static void set_err(mlvpc_diag *err, mlvpc_status st, const char *name, unsigned line, unsigned col, const char *fmt,
+                    ...)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->status = st;
+    snprintf(err->file, sizeof err->file, "%s", name);
+    err->line = line;
+    err->column = col;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    va_end(ap);
+}
+
+static tnode *node(arena *ar, tn_type t, unsigned line, unsigned col)
+{
+    tnode *n = arena_calloc(ar, 1, sizeof *n);
+    if (n) {
+        n->type = t;
+        n->line = line;
+        n->col = col;
+    }
+    return n;
+}
+
+static bool alloc_kids(arena *ar, tnode *n, uint32_t count, bool keys)
+{
+    n->n = count;
+    if (!count)
+        return true;
+    n->kids = arena_calloc(ar, count, sizeof *n->kids);
+    if (keys)
+        n->keys = arena_calloc(ar, count, sizeof *n->keys);
+    return n->kids && (!keys || n->keys);
+}
+
+const tnode *tn_get(const tnode *obj, const char *key)
+{
+    if (!obj || obj->type != TN_OBJ)
+        return NULL;
+    for (uint32_t i = 0; i < obj->n; i++)
+        if (strcmp(obj->keys[i], key) == 0)
+            return obj->kids[i];
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static tnode *from_tape(arena *ar, const jdoc *d, uint32_t i)
+{
+    unsigned line, col;
+    json_linecol(d, d->t[i].off, &line, &col);
+    static const tn_type types[] = { [J_NULL] = TN_NULL, [J_FALSE] = TN_BOOL, [J_TRUE] = TN_BOOL, [J_NUM] = TN_NUM,
+                                     [J_STR] = TN_STR, [J_ARR] = TN_ARR, [J_OBJ] = TN_OBJ };
+    int jt = json_type(d, i);
+    tnode *n = node(ar, types[jt], line, col);
+    if (!n)
+        return NULL;
+    n->truth = jt == J_TRUE;
+    if (jt == J_STR) {
+        if (!(n->str = arena_strndup(ar, json_str(d, i), d->t[i].len)))
+            return NULL;
+    } else if (jt == J_NUM) {
+        if (!(n->str = arena_strndup(ar, d->buf + d->t[i].off, d->t[i].len)))
+            return NULL;
+    } else if (jt == J_ARR || jt == J_OBJ) {
+        if (!alloc_kids(ar, n, d->t[i].count, jt == J_OBJ))
+            return NULL;
+        uint32_t k = json_child(i);
+        for (uint32_t j = 0; j < n->n; j++) {
+            if (jt == J_OBJ) {
+                if (!(n->keys[j] = arena_strndup(ar, json_str(d, k), d->t[k].len)) ||
+                    !(n->kids[j] = from_tape(ar, d, k + 1)))
+                    return NULL;
+                k = json_next(d, k + 1);
+            } else {
+                if (!(n->kids[j] = from_tape(ar, d, k)))
+                    return NULL;
+                k = json_next(d, k);
+            }
+        }
+    }
+    return n;
+}
+
+tnode *tree_from_jdoc(arena *ar, const jdoc *d) { return d->n ? from_tape(ar, d, 0) : NULL; }
+
+tnode *tree_json(arena *ar, const char *name, char *buf, size_t len, mlvpc_diag *err)
+{
+    jdoc d = { 0 };
+    tnode *root = NULL;
+    int rc = json_parse(&d, buf, len, TREE_MAX_DEPTH);
+    if (rc != 0) {
+        unsigned line, col;
+        json_linecol(&d, d.err_off, &line, &col);
+        set_err(err, rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX, name, line, col,
+                "%s", d.err);
+    } else if (!(root = from_tape(ar, &d, 0))) {
+        set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    json_release(&d);
+    return root;
+}
+
+/* ------------------------------------------------------------------ YAML */
+
+typedef struct ycx {
+    arena *ar;
+    yaml_document_t *doc;
+    const char *name;
+    mlvpc_diag *err;
+    bool failed;
+} ycx;
+
+/* CloudFormation's short-form tags and the key of their long form: NULL
+ * for no tag (or a YAML core tag), "" for an unknown one. */
+static const char *tag_key(const char *tag)
+{
+    static const char *const keys[] = { "Ref", "Condition", "Fn::GetAtt", "Fn::Sub", "Fn::Join", "Fn::Select",
+                                        "Fn::GetAZs", "Fn::If", "Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or",
+                                        "Fn::FindInMap", "Fn::Split", "Fn::ImportValue", "Fn::Base64", "Fn::Cidr",
+                                        "Fn::Transform", "Fn::ToJsonString", "Fn::Length" };
+    if (!tag || tag[0] != '!')
+        return NULL;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *k = strncmp(keys[i], "Fn::", 4) == 0 ? keys[i] + 4 : keys[i];
+        if (strcmp(tag + 1, k) == 0)
+            return keys[i];
+    }
+    return "";
+}
+
+/* A plain scalar's type, as YAML 1.1's core schema resolves it for CloudFormation. */
+static tn_type plain_type(const char *s, bool *truth)
+{
+    static const char *const t[] = { "true", "True", "TRUE" }, *const f[] = { "false", "False", "FALSE" };
+    for (int i = 0; i < 3; i++) {
+        if (strcmp(s, t[i]) == 0)
+            return *truth = true, TN_BOOL;
+        if (strcmp(s, f[i]) == 0)
+            return *truth = false, TN_BOOL;
+    }
+    if (!*s || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0)
+        return TN_NULL;
+    char *end;
+    if (*s != '+' && !(s[0] == '0' && (s[1] == 'x' || s[1] == 'o'))) {
+        (void)strtod(s, &end);
+        if (*end == '\0' && strchr("-0123456789.", *s))
+            return TN_NUM;
+    }
+    return TN_STR;
+}
+
+static tnode *from_yaml(ycx *y, yaml_node_t *yn, int depth)
+{
+    if (depth > TREE_MAX_DEPTH) {
+        set_err(y->err, MLVPC_ERR_LIMIT, y->name, (unsigned)yn->start_mark.line + 1, (unsigned)yn->start_mark.column + 1,
+                "nesting deeper than %d", TREE_MAX_DEPTH);
+        y->failed = true;
+        return NULL;
+    }
+    unsigned line = (unsigned)yn->start_mark.line + 1, col = (unsigned)yn->start_mark.column + 1;
+    const char *key = tag_key((const char *)yn->tag);
+    if (key && !*key) {
+        set_err(y->err, MLVPC_ERR_SCHEMA, y->name, line, col, "unknown tag \"%s\"", (const char *)yn->tag);
+        y->failed = true;
+        return NULL;
+    }
+    tnode *n = NULL;
+    if (yn->type == YAML_SCALAR_NODE) {
+        const char *s = (const char *)yn->data.scalar.value;
+        bool truth = false;
+        tn_type t = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !key ? plain_type(s, &truth) : TN_STR;
+        n = node(y->ar, t, line, col);
+        if (n) {
+            n->truth = truth;
+            if ((t == TN_STR || t == TN_NUM) && !(n->str = arena_strndup(y->ar, s, yn->data.scalar.length)))
+                n = NULL;
+        }
+    } else if (yn->type == YAML_SEQUENCE_NODE) {
+        uint32_t cnt = (uint32_t)(yn->data.sequence.items.top - yn->data.sequence.items.start);
+        n = node(y->ar, TN_ARR, line, col);
+        if (n && alloc_kids(y->ar, n, cnt, false))
+            for (uint32_t i = 0; i < cnt && n; i++)
+                if (!(n->kids[i] = from_yaml(y, yaml_document_get_node(y->doc, yn->data.sequence.items.start[i]), depth + 1)))
+                    n = NULL;
+    } else if (yn->type == YAML_MAPPING_NODE) {
+        uint32_t cnt = (uint32_t)(yn->data.mapping.pairs.top - yn->data.mapping.pairs.start);
+        n = node(y->ar, TN_OBJ, line, col);
+        if (n && alloc_kids(y->ar, n, cnt, true))
+            for (uint32_t i = 0; i < cnt && n; i++) {
+                yaml_node_pair_t *pr = &yn->data.mapping.pairs.start[i];
+                yaml_node_t *k = yaml_document_get_node(y->doc, pr->key);
+                if (k->type != YAML_SCALAR_NODE) {
+                    set_err(y->err, MLVPC_ERR_SCHEMA, y->name, (unsigned)k->start_mark.line + 1,
+                            (unsigned)k->start_mark.column + 1, "expected a scalar key");
+                    y->failed = true;
+                    return NULL;
+                }
+                if (!(n->keys[i] = arena_strndup(y->ar, (const char *)k->data.scalar.value, k->data.scalar.length)) ||
+                    !(n->kids[i] = from_yaml(y, yaml_document_get_node(y->doc, pr->value), depth + 1)))
+                    n = NULL;
+            }
+    }
+    if (!n) {
+        if (!y->failed)
+            set_err(y->err, MLVPC_ERR_NOMEM, y->name, 0, 0, "out of memory");
+        y->failed = true;
+        return NULL;
+    }
+    if (!key)
+        return n;
+    /* !Tag value -> {"Key": value} */
+    tnode *w = node(y->ar, TN_OBJ, line, col);
+    if (!w || !alloc_kids(y->ar, w, 1, true) || !(w->keys[0] = arena_strdup(y->ar, key))) {
+        set_err(y->err, MLVPC_ERR_NOMEM, y->name, 0, 0, "out of memory");
+        y->failed = true;
+        return NULL;
+    }
+    w->kids[0] = n;
+    return w;
+}
+
+tnode *tree_yaml(arena *ar, const char *name, const char *buf, size_t len, mlvpc_diag *err)
+{
+    yaml_parser_t p;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&p)) {
+        set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+    if (!yaml_parser_load(&p, &doc)) {
+        set_err(err, p.error == YAML_MEMORY_ERROR ? MLVPC_ERR_NOMEM : MLVPC_ERR_SYNTAX, name,
+                (unsigned)p.problem_mark.line + 1, (unsigned)p.problem_mark.column + 1, "%s%s%s",
+                p.problem ? p.problem : "malformed YAML", p.context ? " " : "", p.context ? p.context : "");
+        yaml_parser_delete(&p);
+        return NULL;
+    }
+    yaml_parser_delete(&p);
+    ycx y = { ar, &doc, name, err, false };
+    yaml_node_t *root = yaml_document_get_root_node(&doc);
+    tnode *t = root ? from_yaml(&y, root, 0) : node(ar, TN_NULL, 1, 1);
+    if (!t && !y.failed)
+        set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
+    yaml_document_delete(&doc);
+    return t;
+}
