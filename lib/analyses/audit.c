@@ -204,6 +204,19 @@ au_finding *au_find(au_ctx *c, mlvpc_level level, au_status st, mv_kind kind, ui
     return f;
 }
 
+au_finding *au_flag(au_ctx *c, mv_kind k, uint32_t i, mv_tri v, mv_tri bad, const char *field, const char *evidence,
+                    const char *msg)
+{
+    if (v == bad) {
+        au_finding *f = au_find(c, c->rule->level, AU_FAIL, k, i, "%s", msg);
+        au_ev_add(c, f, field, "%s", evidence);
+        return f;
+    }
+    if (v == MV_UNKNOWN)
+        return au_find(c, c->rule->level, AU_INDETERMINATE, k, i, "\"%s\" is not known from the input", field);
+    return NULL;
+}
+
 void au_ev_add(au_ctx *c, au_finding *f, const char *key, const char *fmt, ...)
 {
     if (!f)

@@ -144,6 +144,11 @@ struct au_ctx {
 /* A finding of the running rule on resource (kind, idx); NULL when out of memory. */
 au_finding *au_find(au_ctx *c, mlvpc_level level, au_status st, mv_kind kind, uint32_t idx, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+/* A flag of resource (k, i) whose insecure value is `bad`: a finding with
+ * message msg and evidence "field: evidence" when it has that value, an
+ * indeterminate one when it is unknown, nothing otherwise. */
+au_finding *au_flag(au_ctx *c, mv_kind k, uint32_t i, mv_tri v, mv_tri bad, const char *field, const char *evidence,
+                    const char *msg);
 /* Add one evidence item. */
 void au_ev_add(au_ctx *c, au_finding *f, const char *key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

@@ -90,15 +90,24 @@ static uint32_t eni_vpc(const mlvpc_model *m, uint32_t eni)
 
 /* The ENI with private address a in VPC vpc (MV_NONE: in any VPC; VPCs
  * may overlap, so an address alone does not name an ENI). */
-static uint32_t eni_by_ip(const reach_engine *e, const ip_addr *a, uint32_t vpc)
+/* The index entries of address a: [*first, end); NULL when none. */
+static const ipent *ip_entries(const reach_engine *e, const ip_addr *a, const ipent **end)
 {
     ipent key = { a->af, ip_to_u128(a), 0 };
     const ipent *hit = bsearch(&key, e->ips, e->nips, sizeof *e->ips, ipent_cmp);
     if (!hit)
-        return MV_NONE;
+        return NULL;
     while (hit > e->ips && ipent_cmp(hit - 1, &key) == 0)
         hit--;
-    for (; hit < e->ips + e->nips && ipent_cmp(hit, &key) == 0; hit++)
+    for (*end = hit; *end < e->ips + e->nips && ipent_cmp(*end, &key) == 0; (*end)++)
+        ;
+    return hit;
+}
+
+static uint32_t eni_by_ip(const reach_engine *e, const ip_addr *a, uint32_t vpc)
+{
+    const ipent *end, *hit = ip_entries(e, a, &end);
+    for (; hit && hit < end; hit++)
         if (vpc == MV_NONE || eni_vpc(e->m, hit->eni) == vpc)
             return hit->eni;
     return MV_NONE;
@@ -107,13 +116,8 @@ static uint32_t eni_by_ip(const reach_engine *e, const ip_addr *a, uint32_t vpc)
 /* Whether another ENI, in another VPC, also has private address a. */
 static bool ip_ambiguous(const reach_engine *e, const ip_addr *a, uint32_t eni)
 {
-    ipent key = { a->af, ip_to_u128(a), 0 };
-    const ipent *hit = bsearch(&key, e->ips, e->nips, sizeof *e->ips, ipent_cmp);
-    if (!hit)
-        return false;
-    while (hit > e->ips && ipent_cmp(hit - 1, &key) == 0)
-        hit--;
-    for (; hit < e->ips + e->nips && ipent_cmp(hit, &key) == 0; hit++)
+    const ipent *end, *hit = ip_entries(e, a, &end);
+    for (; hit && hit < end; hit++)
         if (hit->eni != eni && eni_vpc(e->m, hit->eni) != eni_vpc(e->m, eni))
             return true;
     return false;

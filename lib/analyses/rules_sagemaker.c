@@ -3,19 +3,15 @@
 
 #include <string.h>
 
-/* A tri-state property whose insecure value is `bad`: fail, pass or
- * indeterminate. `presence`: the property is a block (VpcConfig, SubnetId)
- * whose absence is the insecure value, rather than a flag with a default. */
+/* A tri-state property whose insecure value is `bad`. `presence`: the
+ * property is a block (VpcConfig, SubnetId) whose absence is the insecure
+ * value, rather than a flag with a default. */
 static void tri(au_ctx *c, mv_kind k, uint32_t i, mv_tri v, mv_tri bad, const char *field, const char *msg)
 {
     bool presence = strcmp(field, "VpcConfig") == 0 || strcmp(field, "SubnetId") == 0;
-    if (v == bad) {
-        au_finding *f = au_find(c, c->rule->level, AU_FAIL, k, i, "%s", msg);
-        au_ev_add(c, f, field, "%s", presence ? "absent"
-                                     : bad == MV_TRUE ? "true (or absent: the default)" : "false (or absent: the default)");
-    } else if (v == MV_UNKNOWN) {
-        au_find(c, c->rule->level, AU_INDETERMINATE, k, i, "\"%s\" is not known from the input", field);
-    }
+    au_flag(c, k, i, v, bad, field,
+            presence ? "absent" : bad == MV_TRUE ? "true (or absent: the default)" : "false (or absent: the default)",
+            msg);
 }
 
 /* ------------------------------------------------------------------ notebooks */
@@ -44,17 +40,11 @@ const au_rule rule_nb_in_vpc = {
 
 static void nb_direct_internet(au_ctx *c)
 {
-    for (uint32_t i = 0; i < MV_N(c->m, MK_NOTEBOOK); i++) {
-        const mv_notebook *n = MV_AT(c->m, MK_NOTEBOOK, mv_notebook, i);
-        if (n->direct_internet == MV_TRUE) {
-            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_NOTEBOOK, i,
-                                    "direct internet access is enabled: the notebook reaches the internet through "
-                                    "SageMaker's network, whatever the VPC allows");
-            au_ev_add(c, f, "DirectInternetAccess", "Enabled (absent means Enabled)");
-        } else if (n->direct_internet == MV_UNKNOWN) {
-            au_find(c, c->rule->level, AU_INDETERMINATE, MK_NOTEBOOK, i, "\"DirectInternetAccess\" is not known from the input");
-        }
-    }
+    for (uint32_t i = 0; i < MV_N(c->m, MK_NOTEBOOK); i++)
+        au_flag(c, MK_NOTEBOOK, i, MV_AT(c->m, MK_NOTEBOOK, mv_notebook, i)->direct_internet, MV_TRUE,
+                "DirectInternetAccess", "Enabled (absent means Enabled)",
+                "direct internet access is enabled: the notebook reaches the internet through SageMaker's network, "
+                "whatever the VPC allows");
 }
 
 const au_rule rule_nb_direct_internet = {
@@ -73,16 +63,10 @@ const au_rule rule_nb_direct_internet = {
 
 static void nb_root_access(au_ctx *c)
 {
-    for (uint32_t i = 0; i < MV_N(c->m, MK_NOTEBOOK); i++) {
-        const mv_notebook *n = MV_AT(c->m, MK_NOTEBOOK, mv_notebook, i);
-        if (n->root_access == MV_TRUE) {
-            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_NOTEBOOK, i,
-                                    "root access is enabled: notebook users can change the instance's network stack");
-            au_ev_add(c, f, "RootAccess", "Enabled (absent means Enabled)");
-        } else if (n->root_access == MV_UNKNOWN) {
-            au_find(c, c->rule->level, AU_INDETERMINATE, MK_NOTEBOOK, i, "\"RootAccess\" is not known from the input");
-        }
-    }
+    for (uint32_t i = 0; i < MV_N(c->m, MK_NOTEBOOK); i++)
+        au_flag(c, MK_NOTEBOOK, i, MV_AT(c->m, MK_NOTEBOOK, mv_notebook, i)->root_access, MV_TRUE, "RootAccess",
+                "Enabled (absent means Enabled)",
+                "root access is enabled: notebook users can change the instance's network stack");
 }
 
 const au_rule rule_nb_root_access = {

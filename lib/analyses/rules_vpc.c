@@ -265,16 +265,10 @@ static void vpce_private_dns(au_ctx *c)
 {
     for (uint32_t i = 0; i < MV_N(c->m, MK_VPCE); i++) {
         const mv_vpce *e = MV_AT(c->m, MK_VPCE, mv_vpce, i);
-        if (!is_interface(e) || !aws_service(e))
-            continue;
-        if (e->private_dns == MV_FALSE) {
-            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_VPCE, i,
-                                    "private DNS is off: SDKs resolve %s to public addresses, not to this endpoint",
-                                    e->service_name);
-            au_ev_add(c, f, "PrivateDnsEnabled", "false");
-        } else if (e->private_dns == MV_UNKNOWN) {
-            au_find(c, c->rule->level, AU_INDETERMINATE, MK_VPCE, i, "\"PrivateDnsEnabled\" is not known from the input");
-        }
+        if (is_interface(e) && aws_service(e))
+            au_flag(c, MK_VPCE, i, e->private_dns, MV_FALSE, "PrivateDnsEnabled", "false",
+                    au_fmt(c, "private DNS is off: SDKs resolve %s to public addresses, not to this endpoint",
+                           e->service_name));
     }
 }
 
@@ -790,17 +784,10 @@ const au_rule rule_nat_per_az = {
 
 static void subnet_auto_public_ip(au_ctx *c)
 {
-    for (uint32_t s = 0; s < MV_N(c->m, MK_SUBNET); s++) {
-        if (!au_sm_subnet(c, s))
-            continue;
-        const mv_subnet *sn = MV_AT(c->m, MK_SUBNET, mv_subnet, s);
-        if (sn->map_public_ip == MV_TRUE) {
-            au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_SUBNET, s, "new interfaces in this SageMaker subnet get public IPv4 addresses");
-            au_ev_add(c, f, "MapPublicIpOnLaunch", "true");
-        } else if (sn->map_public_ip == MV_UNKNOWN) {
-            au_find(c, c->rule->level, AU_INDETERMINATE, MK_SUBNET, s, "\"MapPublicIpOnLaunch\" is not known from the input");
-        }
-    }
+    for (uint32_t s = 0; s < MV_N(c->m, MK_SUBNET); s++)
+        if (au_sm_subnet(c, s))
+            au_flag(c, MK_SUBNET, s, MV_AT(c->m, MK_SUBNET, mv_subnet, s)->map_public_ip, MV_TRUE, "MapPublicIpOnLaunch",
+                    "true", "new interfaces in this SageMaker subnet get public IPv4 addresses");
 }
 
 const au_rule rule_subnet_auto_public_ip = {
