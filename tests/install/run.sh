@@ -43,7 +43,11 @@ flags=$(pkg-config --cflags --libs mlvpc 2>/dev/null || echo "-I$tmp/p/include -
 # shellcheck disable=SC2086
 check "build against the shared library" cc "$tmp/consumer.c" $flags -Wl,-rpath,"$tmp/p/lib" -o "$tmp/shared"
 check "run against the shared library" sh -c "[ \"\$('$tmp/shared' tests/data/aws-cli/batfish-hybrid-cloud)\" = 54 ]"
-check "build against the static library" cc "$tmp/consumer.c" -I"$tmp/p/include" "$tmp/p/lib/libmlvpc.a" -o "$tmp/static"
+# Static linking needs the library's own dependencies: pkg-config --static
+# gives them (Libs.private), minus the library itself, linked from the .a.
+private=$(pkg-config --static --libs-only-l mlvpc | sed 's/-lmlvpc//')
+# shellcheck disable=SC2086
+check "build against the static library" cc "$tmp/consumer.c" -I"$tmp/p/include" "$tmp/p/lib/libmlvpc.a" $private -o "$tmp/static"
 check "run against the static library" sh -c "[ \"\$('$tmp/static' tests/data/aws-cli/batfish-hybrid-cloud)\" = 54 ]"
 check "shared library exports only the public API" sh -c \
     "! nm -D --defined-only '$tmp/p/lib/libmlvpc.so' | awk '{print \$3}' | grep -v '^mlvpc_'"
