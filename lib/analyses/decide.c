@@ -109,6 +109,8 @@ static int sg_rule(const mlvpc_model *m, const mv_sg_rule *r, uint32_t sg, uint3
         return peer_has_sg(peer, r->ref.sym) ? claim(rest, &rb, out, V_ALLOW, sg, ri, 0) : 0;
     /* prefix list */
     const mv_pl *pl = r->ref.idx != MV_NONE ? MV_AT(m, MK_PL, mv_pl, r->ref.idx) : NULL;
+    if ((!pl || !pl->entries_known) && peer && peer->in_pl && peer->in_pl == r->ref.sym)
+        return claim(rest, &rb, out, V_ALLOW, sg, ri, 0); /* the peer is known to be in the list */
     if (!pl || !pl->entries_known) /* may or may not match: decided later if nothing else allows */
         return claim(rest, &rb, out, V_UNKNOWN, sg, ri, r->ref.sym);
     for (uint32_t e = 0; e < pl->nentries; e++) {
@@ -137,7 +139,7 @@ int sg_decide(const mlvpc_model *m, const mv_ref *sgs, uint32_t nsgs, bool egres
             uint32_t lo = egress ? g->ningress : 0, hi = egress ? g->nrules : g->ningress;
             for (uint32_t i = lo; i < hi && rc == 0; i++) {
                 const mv_sg_rule *r = &g->rules[i];
-                bool unknown_pl = r->peer == MP_PL &&
+                bool unknown_pl = r->peer == MP_PL && !(peer && peer->in_pl && peer->in_pl == r->ref.sym) &&
                                   (r->ref.idx == MV_NONE || !MV_AT(m, MK_PL, mv_pl, r->ref.idx)->entries_known);
                 if (unknown_pl == (pass == 1))
                     rc = sg_rule(m, r, sgs[s].idx, i, peer, in->af, &rest, out);
@@ -182,6 +184,16 @@ static int cand_cmp(const void *a, const void *b)
 
 int route_decide(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out)
 {
+    return route_decide_ex(m, t, in, out, false);
+}
+
+int route_decide_ex(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out, bool dst_not_aws)
+{
+    return route_decide_pl(m, t, in, out, dst_not_aws, 0);
+}
+
+int route_decide_pl(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out, bool dst_not_aws, uint32_t in_pl)
+{
     size_t ncand = 0, cap = 0;
     cand *c = NULL;
     uint32_t unknown_pl = 0;
@@ -193,6 +205,25 @@ int route_decide(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *
         int prio = r->origin == MO_PROPAGATED ? 2 : 0;
         if (!r->dst.a.af) {
             const mv_pl *pl = r->dst_pl.idx != MV_NONE ? MV_AT(m, MK_PL, mv_pl, r->dst_pl.idx) : NULL;
+            if (pl && !pl->entries_known && pl->aws_managed && dst_not_aws)
+                continue; /* an AWS-managed list holds AWS service ranges only */
+            if ((!pl || !pl->entries_known) && in_pl && r->dst_pl.sym == in_pl && in->dst_lo == in->dst_hi) {
+                /* The destination is known to be in the list: the entry that
+                 * holds it is unknown, so count it as the most specific. */
+                if (ncand == cap) {
+                    size_t ncap = cap ? cap * 2 : 16;
+                    cand *nc = realloc(c, ncap * sizeof *nc);
+                    if (!nc) {
+                        rc = -1;
+                        break;
+                    }
+                    c = nc;
+                    cap = ncap;
+                }
+                ip_prefix h = { .a = u128_to_ip(in->dst_lo, in->af), .len = in->af == IP_V4 ? 32 : 128 };
+                c[ncand++] = (cand){ .dst = h, .route = i, .prio = 1 };
+                continue;
+            }
             if (!pl || !pl->entries_known) {
                 if (!unknown_pl)
                     unknown_pl = r->dst_pl.sym;

@@ -41,6 +41,8 @@ void pieces_clear(pieces *p);
 typedef struct sg_peer {
     const mv_ref *sgs;
     uint32_t nsgs;
+    uint32_t in_pl; /* symbol of a prefix list known to hold the peer's address (its entries
+                     * may be unknown: a template's AWS-managed list), 0 = none */
 } sg_peer;
 
 /*
@@ -70,5 +72,13 @@ int nacl_decide(const mlvpc_model *m, const mv_nacl *n, bool egress, const hbox 
  * (the caller drops the packet with BAD_STATE_ROUTE).
  */
 int route_decide(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out);
+/* The same, knowing that the destination is no AWS service's address (a
+ * private address, or the representative internet address): routes to an
+ * AWS-managed prefix list whose entries are unknown cannot apply. */
+int route_decide_ex(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out, bool dst_not_aws);
+/* ... and knowing that the destination (a point) is in prefix list `in_pl`
+ * (a symbol, 0 = none) whose entries are unknown: its routes apply, as the
+ * most specific. */
+int route_decide_pl(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out, bool dst_not_aws, uint32_t in_pl);
 
 #endif

@@ -151,6 +151,7 @@ typedef enum dkind { DK_ADDR = 0, DK_INTERNET, DK_SERVICE_PUBLIC } dkind;
 
 typedef struct dest {
     dkind kind;
+    uint32_t in_pl;     /* a prefix list (symbol) known to hold ip though its entries are unknown, 0 none */
     ip_addr ip;
     uint32_t eni;       /* the ENI that owns ip, or MV_NONE */
     uint32_t pub_owner; /* the ENI whose public address ip is, or MV_NONE */
@@ -161,6 +162,8 @@ typedef struct dest {
 enum { EPH_LINUX_LO = 32768, EPH_LINUX_HI = 61000, EPH_NAT_LO = 1024, EPH_NAT_HI = 65535 };
 
 typedef struct tctx {
+    uint32_t in_pl;  /* the forward destination's prefix list (dest.in_pl) ... */
+    u128 in_pl_addr; /* ... for that address only */
     reach_engine *e;
     const mlvpc_model *m;
     const reach_query *q;
@@ -401,6 +404,20 @@ static void sg_step(tctx *c, const place *p, bool egress, const sg_peer *peer, c
     hop(c, false, S(m, g->r.id), "security-group", "allow", "%s %s", egress ? "outbound" : "inbound", text);
 }
 
+static bool private_v4(const ip_addr *a);
+
+/* The destination point of b is no AWS service's address: a private IPv4
+ * address, or the representative internet address (chosen among
+ * documentation and other non-AWS public addresses). */
+static bool not_aws(const tctx *c, const hbox *b)
+{
+    ip_addr a = u128_to_ip(b->dst_lo, b->af);
+    return (a.af == IP_V4 && private_v4(&a)) || (c->e->has_internet && !memcmp(&a, &c->e->internet, sizeof a));
+}
+
+/* The prefix list known to hold b's destination (the query's), or 0. */
+static uint32_t pl_of(const tctx *c, const hbox *b) { return c->in_pl && b->dst_lo == c->in_pl_addr ? c->in_pl : 0; }
+
 /* The route `subnet`'s table picks for the destination of b (a point). */
 static const mv_route *route_step(tctx *c, uint32_t subnet, const hbox *b, bool ret, uint32_t *rtb_out)
 {
@@ -417,7 +434,7 @@ static const mv_route *route_step(tctx *c, uint32_t subnet, const hbox *b, bool 
     pieces_clear(&c->pc);
     hbox dst = *b;
     dst.dst_hi = dst.dst_lo; /* routes depend on the destination only */
-    if (route_decide(m, t, &dst, &c->pc) != 0) {
+    if (route_decide_pl(m, t, &dst, &c->pc, not_aws(c, &dst), pl_of(c, &dst)) != 0) {
         c->oom = true;
         return NULL;
     }
@@ -465,7 +482,7 @@ static const mv_route *route_peek(tctx *c, uint32_t subnet, const hbox *b, bool 
     hbox dst = *b;
     dst.dst_hi = dst.dst_lo;
     pieces_clear(&c->pc);
-    if (route_decide(m, MV_AT(m, MK_RTB, mv_rtb, t), &dst, &c->pc) != 0) {
+    if (route_decide_pl(m, MV_AT(m, MK_RTB, mv_rtb, t), &dst, &c->pc, not_aws(c, &dst), pl_of(c, &dst)) != 0) {
         c->oom = true;
         return NULL;
     }
@@ -485,6 +502,66 @@ static uint32_t subnet_of_addr(const mlvpc_model *m, uint32_t vpc, const ip_addr
                 return i;
     }
     return MV_NONE;
+}
+
+/* p and q share addresses but neither holds the other. */
+static bool splits(const ip_prefix *p, const ip_prefix *q)
+{
+    return p->a.af == q->a.af && (ip_prefix_contains(p, &q->a) || ip_prefix_contains(q, &p->a)) &&
+           !ip_prefix_covers(p, q) && !ip_prefix_covers(q, p);
+}
+
+/*
+ * The address a query uses for ENI i: its primary private IPv4 address; for
+ * an interface that exists only once deployed (a template's interface
+ * endpoint) a representative address of its subnet, the first one AWS
+ * assigns (network + 4), provided that no route, network ACL entry or
+ * security group rule of the VPC singles out part of that subnet, so that
+ * any address of it gets the same answer. *assumed tells which; false when
+ * there is no usable address (why says it).
+ */
+static bool eni_address(const mlvpc_model *m, uint32_t i, ip_addr *out, bool *assumed, const char **why)
+{
+    const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, i);
+    *assumed = false;
+    if (x->nprivate) {
+        *out = x->private_ips[0];
+        return true;
+    }
+    const mv_subnet *s = x->subnet.idx != MV_NONE ? MV_AT(m, MK_SUBNET, mv_subnet, x->subnet.idx) : NULL;
+    const ip_prefix *net = NULL;
+    for (uint32_t k = 0; s && k < s->ncidrs && !net; k++)
+        if (s->cidrs[k].a.af == IP_V4 && s->cidrs[k].len <= 28)
+            net = &s->cidrs[k];
+    if (!net) {
+        *why = "has no address in the input, and its subnet's IPv4 range is unknown";
+        return false;
+    }
+    for (uint32_t t = 0; t < MV_N(m, MK_RTB); t++) {
+        const mv_rtb *rt = MV_AT(m, MK_RTB, mv_rtb, t);
+        for (uint32_t k = 0; rt->vpc.idx == s->vpc.idx && k < rt->nroutes; k++)
+            if (rt->routes[k].dst.a.af && splits(&rt->routes[k].dst, net))
+                goto split;
+    }
+    for (uint32_t n = 0; n < MV_N(m, MK_NACL); n++) {
+        const mv_nacl *a = MV_AT(m, MK_NACL, mv_nacl, n);
+        for (uint32_t k = 0; a->vpc.idx == s->vpc.idx && k < a->nentries; k++)
+            if (splits(&a->entries[k].cidr, net))
+                goto split;
+    }
+    for (uint32_t g = 0; g < MV_N(m, MK_SG); g++) {
+        const mv_sg *sg = MV_AT(m, MK_SG, mv_sg, g);
+        for (uint32_t k = 0; sg->vpc.idx == s->vpc.idx && k < sg->nrules; k++)
+            if (sg->rules[k].peer == MP_CIDR && splits(&sg->rules[k].cidr, net))
+                goto split;
+    }
+    *out = u128_to_ip(ip_to_u128(&net->a) + 4, IP_V4);
+    *assumed = true;
+    return true;
+split:
+    *why = "has no address in the input, and a route, network ACL entry or security group rule singles out part "
+           "of its subnet";
+    return false;
 }
 
 static bool in_vpc(const mlvpc_model *m, uint32_t vpc, const ip_addr *a)
@@ -667,7 +744,7 @@ static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox 
     snprintf(dp.label, sizeof dp.label, "%s", S(m, de->r.id));
     /* SG references match the source's private address, preserved here
      * (but not across Regions: inter-Region peering carries no group identity). */
-    sg_peer from = { identity ? src->sgs : NULL, identity ? src->nsgs : 0 };
+    sg_peer from = { identity ? src->sgs : NULL, identity ? src->nsgs : 0, 0 };
     sg_step(c, &dp, false, &from, fwd);
     hop(c, false, S(m, de->r.id), "network-interface", "deliver", "delivered to %s", S(m, de->r.id));
     /* The reply leaves by the destination subnet's route to the source: a
@@ -1013,7 +1090,7 @@ static void via_appliance(tctx *c, const place *src, const mv_route *r, const hb
     }
     place ap = { .eni = eni, .subnet = asub, .vpc = eni_vpc(m, eni), .sgs = e->sgs, .nsgs = e->nsgs };
     snprintf(ap.label, sizeof ap.label, "%s", S(m, e->r.id));
-    sg_peer from = { src->sgs, src->nsgs };
+    sg_peer from = { src->sgs, src->nsgs, 0 };
     sg_step(c, &ap, false, &from, fwd);
     if (e->source_dest_check == MV_TRUE) {
         block(c, false, S(m, e->r.id), "ENI_SOURCE_DEST_CHECK_RESTRICTION",
@@ -1139,6 +1216,8 @@ static void trace_place(tctx *c, const place *src, const dest *d)
             block(c, false, ip_addr_str(&d->ip, a), "NO_POSSIBLE_DESTINATION", "link-local addresses are not forwarded");
         return;
     }
+    c->in_pl = d->in_pl;
+    c->in_pl_addr = ip_to_u128(&d->ip);
     /* Whether the destination sees the source's private address (for SG
      * references) depends on the route, looked up here without recording;
      * route_step below records it in pipeline order, after the SGs. */
@@ -1170,6 +1249,7 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         to.sgs = de->sgs;
         to.nsgs = de->nsgs;
     }
+    to.in_pl = d->in_pl;
     sg_step(c, src, true, &to, &fwd);
     r = route_step(c, src->subnet, &fwd, false, &rtb);
     if (!r)
@@ -1491,6 +1571,60 @@ static bool pick_internet(const mlvpc_model *m, ip_addr *out)
     return false;
 }
 
+/* A prefix of public unicast IPv4 addresses other than everything: not
+ * private, loopback, link-local, multicast or reserved (CDK's "disallow all
+ * traffic" rule names 255.255.255.255/32, which no service uses). */
+static bool names_public_range(const ip_prefix *p)
+{
+    if (p->a.af != IP_V4 || p->len == 0 || private_v4(&p->a))
+        return false;
+    uint8_t a = p->a.b[0];
+    return !(a == 0 || a == 127 || a >= 224 || (a == 169 && p->a.b[1] == 254));
+}
+
+/* A route table or SG of the VPC uses a prefix list whose entries are unknown. */
+static bool unknown_lists_used(const mlvpc_model *m, uint32_t vpc)
+{
+    for (uint32_t t = 0; t < MV_N(m, MK_RTB); t++) {
+        const mv_rtb *rt = MV_AT(m, MK_RTB, mv_rtb, t);
+        for (uint32_t k = 0; rt->vpc.idx == vpc && k < rt->nroutes; k++) {
+            const mv_route *r = &rt->routes[k];
+            if (!r->dst.a.af && (r->dst_pl.idx == MV_NONE || !MV_AT(m, MK_PL, mv_pl, r->dst_pl.idx)->entries_known))
+                return true;
+        }
+    }
+    for (uint32_t g = 0; g < MV_N(m, MK_SG); g++) {
+        const mv_sg *sg = MV_AT(m, MK_SG, mv_sg, g);
+        for (uint32_t k = 0; sg->vpc.idx == vpc && k < sg->nrules; k++) {
+            const mv_sg_rule *r = &sg->rules[k];
+            if (r->peer == MP_PL && (r->ref.idx == MV_NONE || !MV_AT(m, MK_PL, mv_pl, r->ref.idx)->entries_known))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* An SG rule or NACL entry of the VPC that names a public range other than
+ * 0.0.0.0/0 (as text), or NULL. */
+static const char *public_ranges_named(const mlvpc_model *m, uint32_t vpc)
+{
+    for (uint32_t g = 0; g < MV_N(m, MK_SG); g++) {
+        const mv_sg *sg = MV_AT(m, MK_SG, mv_sg, g);
+        for (uint32_t k = 0; sg->vpc.idx == vpc && k < sg->nrules; k++) {
+            const mv_sg_rule *r = &sg->rules[k];
+            if (r->peer == MP_CIDR && names_public_range(&r->cidr))
+                return "a security group rule names public ranges";
+        }
+    }
+    for (uint32_t n = 0; n < MV_N(m, MK_NACL); n++) {
+        const mv_nacl *a = MV_AT(m, MK_NACL, mv_nacl, n);
+        for (uint32_t k = 0; a->vpc.idx == vpc && k < a->nentries; k++)
+            if (names_public_range(&a->entries[k].cidr))
+                return "a network ACL entry names public ranges";
+    }
+    return NULL;
+}
+
 /*
  * service:NAME as the source's VPC resolves it (A.6): an interface
  * endpoint of the service with private DNS answers with its ENIs' addresses
@@ -1570,13 +1704,21 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
             if (pick == MV_NONE || (ss && ss->az && x->az && strcmp(ss->az, x->az) == 0))
                 pick = e->enis[k].idx;
         }
-        if (pick == MV_NONE || !MV_AT(m, MK_ENI, mv_eni, pick)->nprivate) {
+        if (pick == MV_NONE) {
             missing(c, "the network interfaces of %s are not in the input", S(m, e->r.id));
             return -1;
         }
         const mv_eni *x = MV_AT(m, MK_ENI, mv_eni, pick);
+        bool assumed;
+        const char *why = NULL;
+        if (!eni_address(m, pick, &d->ip, &assumed, &why)) {
+            missing(c, "%s of %s %s", S(m, x->r.id), S(m, e->r.id), why);
+            return -1;
+        }
+        if (assumed)
+            TNOTE(c, "%s gets its address when deployed: any address of %s answers alike", S(m, x->r.id),
+                  S(m, x->subnet.sym));
         d->kind = DK_ADDR;
-        d->ip = x->private_ips[0];
         d->eni = pick;
         char a[IP_STR_MAX];
         snprintf(d->desc, sizeof d->desc, "%s via %s (%s)", svc, S(m, e->r.id), ip_addr_str(&d->ip, a));
@@ -1604,11 +1746,38 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
             snprintf(d->desc, sizeof d->desc, "%s public endpoint (%s, in %s)", svc, ip_addr_str(&d->ip, a), S(m, pl->r.id));
             return 0;
         }
-        if (!v->r.region)
+        if (!v->r.region) {
             missing(c, "the region of %s (give --region) to find the prefix list of %s", S(m, v->r.id), svc);
+            return -1;
+        }
+        /* A template names the list but not its entries: any address of the
+         * service will do, provided no SG rule or NACL entry of the VPC names
+         * public ranges (other than everything), which could treat the
+         * service's addresses differently. */
+        uint32_t pl = MV_NONE;
+        for (uint32_t i = 0; i < MV_N(m, MK_PL) && pl == MV_NONE; i++) {
+            const mv_pl *x = MV_AT(m, MK_PL, mv_pl, i);
+            if (x->pl_name && strcmp(x->pl_name, plname) == 0 && x->aws_managed && !x->entries_known)
+                pl = i;
+        }
+        /* No such list in the input at all: when no route or SG rule of the
+         * VPC uses a list whose entries are unknown, S3 is just a public
+         * address to this VPC. */
+        bool no_list = pl == MV_NONE && !unknown_lists_used(m, src->vpc);
+        const char *split = pl == MV_NONE && !no_list ? NULL : public_ranges_named(m, src->vpc);
+        if ((pl == MV_NONE && !no_list) || split) {
+            missing(c, "the addresses of %s: prefix list %s with its entries is not in the input%s%s", svc, plname,
+                    split ? " and " : "", split ? split : "");
+            return -1;
+        }
+        d->in_pl = pl != MV_NONE ? MV_AT(m, MK_PL, mv_pl, pl)->r.id : 0;
+        ip_parse_addr("192.0.2.77", &d->ip); /* stands for any address of the service */
+        snprintf(d->desc, sizeof d->desc, "%s public endpoint (an address in %s)", svc, plname);
+        if (pl != MV_NONE)
+            TNOTE(c, "%s's addresses are in %s (its entries are not in the input)", svc, plname);
         else
-            missing(c, "the addresses of %s: prefix list %s with its entries is not in the input", svc, plname);
-        return -1;
+            TNOTE(c, "%s's addresses are public addresses that no route or rule of %s singles out", svc, S(m, v->r.id));
+        return 0;
     }
     if (!c->e->has_internet) {
         missing(c, "a public address for %s", svc);
@@ -1650,25 +1819,29 @@ static int resolve_dest(reach_engine *e, const char *ref, dest *d, reach_result 
             const mv_instance *x = MV_AT(m, MK_INSTANCE, mv_instance, i);
             eni = x->nenis ? x->enis[0].idx : MV_NONE;
         }
-        if (eni == MV_NONE || !MV_AT(m, MK_ENI, mv_eni, eni)->nprivate) {
-            snprintf(res->error, sizeof res->error, "\"%s\" has no private address in the input", ref);
+        bool assumed;
+        const char *why = "has no private address in the input";
+        if (eni == MV_NONE || !eni_address(m, eni, &d->ip, &assumed, &why)) {
+            snprintf(res->error, sizeof res->error, "\"%s\" %s", ref, why);
             return -1;
         }
         d->eni = eni;
-        d->ip = MV_AT(m, MK_ENI, mv_eni, eni)->private_ips[0];
         snprintf(d->desc, sizeof d->desc, "%s (%s)", S(m, MV_AT(m, MK_ENI, mv_eni, eni)->r.id), ip_addr_str(&d->ip, a));
         return 0;
     }
     if ((i = lookup(m, MK_VPCE, ref)) != MV_NONE) {
         const mv_vpce *x = MV_AT(m, MK_VPCE, mv_vpce, i);
-        for (uint32_t k = 0; k < x->nenis; k++)
-            if (x->enis[k].idx != MV_NONE && MV_AT(m, MK_ENI, mv_eni, x->enis[k].idx)->nprivate) {
+        const char *why = "has no network interface in the input";
+        for (uint32_t k = 0; k < x->nenis; k++) {
+            bool assumed;
+            if (x->enis[k].idx != MV_NONE && eni_address(m, x->enis[k].idx, &d->ip, &assumed, &why)) {
                 d->eni = x->enis[k].idx;
-                d->ip = MV_AT(m, MK_ENI, mv_eni, d->eni)->private_ips[0];
-                snprintf(d->desc, sizeof d->desc, "%s (%s)", ref, ip_addr_str(&d->ip, a));
+                snprintf(d->desc, sizeof d->desc, "%s (%s%s)", ref, ip_addr_str(&d->ip, a),
+                         assumed ? ", any address of its subnet" : "");
                 return 0;
             }
-        snprintf(res->error, sizeof res->error, "\"%s\" has no network interface in the input", ref);
+        }
+        snprintf(res->error, sizeof res->error, "\"%s\" %s", ref, why);
         return -1;
     }
     if (ip_parse_addr(ref, &d->ip)) {

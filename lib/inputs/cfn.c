@@ -1014,12 +1014,32 @@ static void load_vpce(cfn *c, const char *id, const tnode *res)
         /* Absent: AWS attaches the full-access default policy. */
         t.policy = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]}";
     }
+    /* An interface endpoint gets a network interface in each of its subnets
+     * when deployed; its address is the subnet's to choose. */
+    uint32_t neni = t.type == ME_INTERFACE ? t.nsubnets : 0;
+    t.enis = neni ? arena_calloc(&c->m->ar, neni, sizeof *t.enis) : NULL;
+    for (uint32_t i = 0; t.enis && i < neni; i++) {
+        char eid[320];
+        snprintf(eid, sizeof eid, "%s.Eni%u", id, i + 1);
+        t.enis[t.nenis++] = (mv_ref){ sym(c, eid), MV_NONE };
+    }
     mv_vpce *e = add(c, MK_VPCE, id, res);
     if (!e)
         return;
     t.r = e->r;
     tags(c, &t.r, res);
     *e = t;
+    for (uint32_t i = 0; i < t.nenis; i++) {
+        mv_eni *x = add(c, MK_ENI, S(c, t.enis[i].sym), res);
+        if (!x)
+            return;
+        mv_eni n = { .r = x->r, .subnet = t.subnets[i], .vpc = t.vpc, .interface_type = "vpc_endpoint",
+                     .description = dupstr(c, id), .requester_managed = MV_TRUE, .source_dest_check = MV_TRUE,
+                     .deny_igw = MV_FALSE, .status = "in-use", .sgs = t.sgs, .nsgs = t.nsgs,
+                     .instance = { 0, MV_NONE }, .owner_idx = MV_NONE };
+        n.r.tags_unknown = false;
+        *x = n;
+    }
     /* A gateway endpoint adds its service's prefix-list route to each of its
      * tables. The AWS-managed list is named after the service; its id and
      * entries are not in a template. */

@@ -238,7 +238,7 @@ static void test_sg_reference_needs_peer_identity(void **state)
     mv_ref job = { MV_AT(m, MK_SG, mv_sg, idx(m, MK_SG, "sg-job"))->r.id, idx(m, MK_SG, "sg-job") };
     hbox p = tcp("10.0.1.5", "10.0.2.9", 40000, 443);
     pieces out = { 0 };
-    sg_peer from_job = { &job, 1 }, anonymous = { NULL, 0 };
+    sg_peer from_job = { &job, 1, 0 }, anonymous = { NULL, 0, 0 };
     sg_decide(m, &ep, 1, false, &from_job, &p, &out);
     assert_int_equal(out.v[0].v, V_ALLOW);
     pieces_clear(&out);
@@ -360,6 +360,48 @@ static void test_route_unknown_prefix_list(void **state)
     mlvpc_model_free(m);
 }
 
+/* A template's AWS-managed list: named, entries unknown. What is known of
+ * an address still decides: the representative internet address is in no
+ * AWS list; an address known to be in the list takes its route. */
+static void test_route_known_membership(void **state)
+{
+    (void)state;
+    mlvpc_model *m = mlvpc_model_new();
+    load_ok(m, RTB);
+    load_ok(m, "{\"PrefixLists\": [{\"PrefixListId\": \"pl-s3\", \"PrefixListName\": \"com.amazonaws.us-east-1.s3\", "
+               "\"AddressFamily\": \"IPv4\", \"OwnerId\": \"AWS\"}]}");
+    load_ok(m, "{\"SecurityGroups\": [{\"GroupId\": \"sg-s3\", \"VpcId\": \"vpc-1\", \"IpPermissions\": [], "
+               "\"IpPermissionsEgress\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443, \"ToPort\": 443, "
+               "\"PrefixListIds\": [{\"PrefixListId\": \"pl-s3\"}]}]}]}");
+    model_finish(m);
+    const mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, 0);
+    hbox p = tcp("10.0.1.5", "8.8.8.8", 40000, 443);
+    pieces out = { 0 };
+    assert_int_equal(route_decide_ex(m, t, &p, &out, true), 0);
+    assert_int_equal(out.v[0].v, V_ALLOW); /* not an AWS address: the list cannot hold it */
+    assert_int_equal(t->routes[out.v[0].rule].target, MT_NAT);
+    pieces_clear(&out);
+    uint32_t pl = MV_AT(m, MK_PL, mv_pl, 0)->r.id;
+    assert_int_equal(route_decide_pl(m, t, &p, &out, false, pl), 0);
+    assert_int_equal(out.v[0].v, V_ALLOW); /* known to be in the list: its route wins over 0.0.0.0/0 */
+    assert_int_equal(t->routes[out.v[0].rule].target, MT_VPCE_GW);
+    pieces_clear(&out);
+    assert_int_equal(route_decide(m, t, &p, &out), 0);
+    assert_int_equal(out.v[0].v, V_UNKNOWN); /* nothing known: undecided */
+    pieces_release(&out);
+    /* An SG rule to the list: allows a peer known to be in it, else unknown. */
+    mv_ref g = { 0, idx(m, MK_SG, "sg-s3") };
+    g.sym = MV_AT(m, MK_SG, mv_sg, g.idx)->r.id;
+    sg_peer in_list = { NULL, 0, pl }, anyone = { NULL, 0, 0 };
+    assert_int_equal(sg_decide(m, &g, 1, true, &in_list, &p, &out), 0);
+    assert_int_equal(out.v[0].v, V_ALLOW);
+    pieces_clear(&out);
+    assert_int_equal(sg_decide(m, &g, 1, true, &anyone, &p, &out), 0);
+    assert_int_equal(out.v[0].v, V_UNKNOWN);
+    pieces_release(&out);
+    mlvpc_model_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +413,7 @@ int main(void)
         cmocka_unit_test(test_sg_union_and_prefix_lists),
         cmocka_unit_test(test_route_priority),
         cmocka_unit_test(test_route_unknown_prefix_list),
+        cmocka_unit_test(test_route_known_membership),
     };
     return cmocka_run_group_tests_name("decide", tests, NULL, NULL);
 }
