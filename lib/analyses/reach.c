@@ -314,6 +314,12 @@ static void nacl_step(tctx *c, uint32_t subnet, bool egress, const hbox *b, bool
         return;
     }
     const mv_nacl *n = MV_AT(m, MK_NACL, mv_nacl, s->nacl);
+    if (n->incomplete) {
+        /* The first matching entry decides: one that is not known could be it. */
+        missing(c, "some entries of network ACL %s are not known from the input", S(m, n->r.id));
+        hop(c, ret, S(m, n->r.id), "network-acl", "unknown", "%s: an entry is not known", egress ? "outbound" : "inbound");
+        return;
+    }
     pieces_clear(&c->pc);
     if (nacl_decide(m, n, egress, b, &c->pc) != 0) {
         c->oom = true;
@@ -345,6 +351,16 @@ static void nacl_step(tctx *c, uint32_t subnet, bool egress, const hbox *b, bool
         hop(c, ret, S(m, n->r.id), "network-acl", "allow", "%s %s%s", egress ? "outbound" : "inbound", text,
             c->pc.n > 1 ? " (and other rules)" : "");
     }
+}
+
+/* A group of the place has rules the input does not give fully: an
+ * allow still stands (groups only add), a deny does not. */
+static bool sg_incomplete(const mlvpc_model *m, const place *p)
+{
+    for (uint32_t i = 0; i < p->nsgs; i++)
+        if (p->sgs[i].idx != MV_NONE && MV_AT(m, MK_SG, mv_sg, p->sgs[i].idx)->incomplete)
+            return true;
+    return false;
 }
 
 /* Security groups of one end (union of their rules). */
@@ -380,6 +396,12 @@ static void sg_step(tctx *c, const place *p, bool egress, const sg_peer *peer, c
         if (pc->v != order[n / c->pc.n])
             continue;
         box_text(&pc->box, b, part, sizeof part);
+        if (pc->v == V_DENY && sg_incomplete(m, p)) {
+            missing(c, "some rules of the security groups of %s are not known from the input", p->label);
+            hop(c, false, who, "security-group", "unknown", "no known %s rule allows this%s", egress ? "outbound" : "inbound",
+                part);
+            return;
+        }
         if (pc->v == V_DENY) {
             char mt[48];
             mv_match pm = { .proto = (int16_t)(b->proto_lo == b->proto_hi ? b->proto_lo : MV_PROTO_ALL),
@@ -935,13 +957,16 @@ static void via_nat(tctx *c, const place *src, const mv_route *r, const hbox *fw
         return;
     }
     nacl_step(c, nsub, true, &out, false);
-    if (!(g->naddrs && g->addrs[0].public_ip.af))
+    /* A template's NAT gateway has its Elastic IP (AllocationId) but not its address. */
+    bool eip = g->naddrs && (g->addrs[0].public_ip.af || g->addrs[0].allocation_id);
+    if (!eip)
         block(c, false, nid, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "the NAT gateway has no public address");
     if (d->ip.af == IP_V4 && private_v4(&d->ip))
         block(c, false, S(m, nr->tgt.sym), "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
               "%s is a private address; internet gateways do not forward it", ip_addr_str(&d->ip, a));
     hop(c, false, S(m, nr->tgt.sym), "internet-gateway", "translate", "source becomes %s",
-        g->naddrs && g->addrs[0].public_ip.af ? ip_addr_str(&g->addrs[0].public_ip, a) : "(no public address)");
+        g->naddrs && g->addrs[0].public_ip.af ? ip_addr_str(&g->addrs[0].public_ip, a)
+        : eip ? "its Elastic IP (address known once deployed)" : "(no public address)");
     deliver_internet(c, d, g->naddrs && g->addrs[0].public_ip.af ? &g->addrs[0].public_ip : NULL, NULL);
     /* Reply: to the NAT's ports, then to the client's ephemeral ports. */
     hbox r1 = return_box(&out, EPH_NAT_LO, EPH_NAT_HI);
@@ -1604,10 +1629,16 @@ static bool unknown_lists_used(const mlvpc_model *m, uint32_t vpc)
     return false;
 }
 
-/* An SG rule or NACL entry of the VPC that names a public range other than
- * 0.0.0.0/0 (as text), or NULL. */
+/* A route, SG rule or NACL entry of the VPC that names a public range
+ * other than 0.0.0.0/0 (as text), or NULL. */
 static const char *public_ranges_named(const mlvpc_model *m, uint32_t vpc)
 {
+    for (uint32_t t = 0; t < MV_N(m, MK_RTB); t++) {
+        const mv_rtb *rt = MV_AT(m, MK_RTB, mv_rtb, t);
+        for (uint32_t k = 0; rt->vpc.idx == vpc && k < rt->nroutes; k++)
+            if (rt->routes[k].dst.a.af && names_public_range(&rt->routes[k].dst))
+                return "a route names public ranges";
+    }
     for (uint32_t g = 0; g < MV_N(m, MK_SG); g++) {
         const mv_sg *sg = MV_AT(m, MK_SG, mv_sg, g);
         for (uint32_t k = 0; sg->vpc.idx == vpc && k < sg->nrules; k++) {
@@ -1776,7 +1807,8 @@ static int resolve_service(tctx *c, const place *src, const char *svc, dest *d)
         if (pl != MV_NONE)
             TNOTE(c, "%s's addresses are in %s (its entries are not in the input)", svc, plname);
         else
-            TNOTE(c, "%s's addresses are public addresses that no route or rule of %s singles out", svc, S(m, v->r.id));
+            TNOTE(c, "%s's addresses are public addresses that no route, SG rule or NACL entry of %s singles out", svc,
+                  S(m, v->r.id));
         return 0;
     }
     if (!c->e->has_internet) {

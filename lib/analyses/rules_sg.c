@@ -51,6 +51,13 @@ static bool unknown_pl(au_ctx *c, uint32_t g, uint32_t from, uint32_t to, bool n
     return false;
 }
 
+/* No finding on SG g, but the input does not give all its rules: indeterminate. */
+static void sg_unknown(au_ctx *c, uint32_t g, bool found)
+{
+    if (!found && MV_AT(c->m, MK_SG, mv_sg, g)->incomplete)
+        au_find(c, c->rule->level, AU_INDETERMINATE, MK_SG, g, "some rules of this group are not known from the input");
+}
+
 /* ------------------------------------------------------------------ SG-WORLD-INGRESS */
 
 static void sg_world_ingress(au_ctx *c)
@@ -72,7 +79,8 @@ static void sg_world_ingress(au_ctx *c)
                 first = k;
         }
         if (first == MV_NONE) {
-            unknown_pl(c, i, 0, g->ningress, false);
+            if (!unknown_pl(c, i, 0, g->ningress, false))
+                sg_unknown(c, i, false);
             continue;
         }
         au_finding *f = au_find(c, worst, AU_FAIL, MK_SG, i, "admits %s from anywhere on the internet",
@@ -138,8 +146,8 @@ static void sg_notebook_ingress(au_ctx *c)
         }
         if (f)
             au_ev_add(c, f, "used by", "%s", au_users(c, &c->sg_uses[i], FN_NOTEBOOK));
-        else
-            unknown_pl(c, i, 0, g->ningress, false); /* a listed range whose entries are unknown */
+        else if (!unknown_pl(c, i, 0, g->ningress, false)) /* a listed range whose entries are unknown */
+            sg_unknown(c, i, false);
     }
 }
 
@@ -177,8 +185,8 @@ static void sg_workload_egress_open(au_ctx *c)
         }
         if (f)
             au_ev_add(c, f, "used by", "%s", au_users(c, &c->sg_uses[i], FN_SAGEMAKER));
-        else
-            unknown_pl(c, i, g->ningress, g->nrules, true);
+        else if (!unknown_pl(c, i, g->ningress, g->nrules, true))
+            sg_unknown(c, i, false);
     }
 }
 
@@ -253,6 +261,7 @@ static void sg_plaintext_ingress(au_ctx *c)
                 f = au_find(c, c->rule->level, AU_FAIL, MK_SG, i, "admits plaintext HTTP (TCP 80 or 8080)");
             au_ev_add(c, f, "ingress", "%s", au_sg_rule_text(c, r));
         }
+        sg_unknown(c, i, f != NULL);
     }
 }
 
@@ -444,6 +453,11 @@ static void nacl_prod_endpoint(au_ctx *c)
             continue;
         }
         const mv_nacl *n = MV_AT(m, MK_NACL, mv_nacl, s->nacl);
+        if (n->incomplete) {
+            au_find(c, c->rule->level, AU_INDETERMINATE, MK_SUBNET, i, "some entries of network ACL %s are not known "
+                    "from the input", au_id(c, MK_NACL, s->nacl));
+            continue;
+        }
         if (!allows_all(n, false) || !allows_all(n, true))
             continue;
         au_finding *f = au_find(c, c->rule->level, AU_FAIL, MK_SUBNET, i,
@@ -524,6 +538,8 @@ static void nacl_world_admin(au_ctx *c)
                     f = au_find(c, c->rule->level, AU_FAIL, MK_NACL, i, "admits SSH or RDP from anywhere");
                 au_ev_add(c, f, "entry", "%s", au_nacl_entry_text(c, e));
             }
+        if (!f && n->incomplete)
+            au_find(c, c->rule->level, AU_INDETERMINATE, MK_NACL, i, "some entries of this ACL are not known from the input");
     }
 }
 

@@ -29,6 +29,9 @@ enum { CFN_MAX_DEPTH = 64 };
 typedef struct pend {
     uint32_t target; /* symbol of the resource the item belongs to */
     uint32_t other;  /* a second symbol (subnet, VPC, ...) */
+    bool stock;      /* a default SG's stock rule (CDK's custom resource removes those) */
+    const tnode *at; /* where the template states it */
+    ip_prefix cidr;  /* P_VPC_CIDR */
     union {
         mv_route route;
         mv_sg_rule rule;
@@ -36,9 +39,17 @@ typedef struct pend {
     } u;
 } pend;
 
-enum { P_ROUTE, P_RTB_ASSOC, P_SG_RULE, P_NACL_ENTRY, P_NACL_ASSOC, P_IGW_ATTACH, P_DHCP_ASSOC, P_SG_STRIP, P_COUNT };
+enum {
+    P_ROUTE, P_RTB_ASSOC, P_SG_RULE, P_NACL_ENTRY, P_NACL_ASSOC, P_IGW_ATTACH, P_DHCP_ASSOC, P_SG_STRIP,
+    P_INCOMPLETE, /* an SG or NACL with a rule or entry the template does not give fully */
+    P_VPC_CIDR,   /* a VPC's additional CIDR (AWS::EC2::VPCCidrBlock) */
+    P_COUNT
+};
+
+enum { CFN_MAX_STEPS = 2000000 }; /* evaluation steps per template: bounds exponential templates */
 
 typedef struct cfn {
+    uint32_t steps;
     mlvpc_model *m;
     const tnode *root, *resources, *params, *mappings, *conditions;
     uint32_t file, region, account;
@@ -109,7 +120,8 @@ static const char *res_type(const cfn *c, const char *logical)
 static const tnode *props(const tnode *res) { return tn_get(res, "Properties"); }
 
 static cval ev(cfn *c, const tnode *n, int depth);
-static mv_tri condition(cfn *c, const char *name, const tnode *at);
+static cval split(cfn *c, const tnode *arg, int depth);
+static mv_tri condition(cfn *c, const char *name, const tnode *at, int depth);
 
 /* A text value: strings, numbers and booleans as CloudFormation converts them. */
 static const char *text_of(const cval *v)
@@ -119,7 +131,7 @@ static const char *text_of(const cval *v)
 
 /* The name CloudFormation gives a SageMaker resource: its Name property, or
  * (generated at deploy time) the logical id. */
-static const char *sm_name(cfn *c, const char *logical)
+static const char *sm_name(cfn *c, const char *logical, int depth)
 {
     static const struct { const char *type, *key; } names[] = {
         { "AWS::SageMaker::NotebookInstance", "NotebookInstanceName" }, { "AWS::SageMaker::Model", "ModelName" },
@@ -130,7 +142,7 @@ static const char *sm_name(cfn *c, const char *logical)
         if (strcmp(type, names[i].type) != 0)
             continue;
         const tnode *v = tn_get(props(resource(c, logical)), names[i].key);
-        cval x = v ? ev(c, v, 1) : (cval){ .k = CV_NULL };
+        cval x = v ? ev(c, v, depth + 1) : (cval){ .k = CV_NULL };
         if (x.k == CV_STR && !x.partial)
             return x.s;
     }
@@ -168,13 +180,28 @@ static cval ref(cfn *c, const tnode *arg, int depth)
         const tnode *t = tn_get(p, "Type");
         if (v.k == CV_STR && t && t->type == TN_STR && strncmp(t->str, "AWS::SSM::", 10) == 0)
             return unknown(); /* the default names an SSM parameter, not the value */
+        if (v.k == CV_STR && t && t->type == TN_STR &&
+            (strcmp(t->str, "CommaDelimitedList") == 0 || strncmp(t->str, "List<", 5) == 0)) {
+            tnode sep = { .type = TN_STR, .str = "," }, val = { .type = TN_STR, .str = v.s };
+            tnode *kids[2] = { &sep, &val };
+            tnode arr = { .type = TN_ARR, .n = 2, .kids = kids };
+            cval l = split(c, &arr, depth + 1); /* "a,b" -> [a, b] */
+            for (uint32_t i = 0; l.k == CV_LIST && i < l.n; i++) { /* list items have no surrounding spaces */
+                char *x = (char *)l.items[i].s;
+                while (*x == ' ')
+                    memmove(x, x + 1, strlen(x));
+                for (size_t e = strlen(x); e && x[e - 1] == ' ';)
+                    x[--e] = '\0';
+            }
+            return l;
+        }
         return v;
     }
     const char *type = res_type(c, name);
     if (!type)
         return unknown();
     if (strncmp(type, "AWS::SageMaker::", 16) == 0)
-        return str(c, sm_name(c, name), false);
+        return str(c, sm_name(c, name, depth), false);
     return str(c, name, false); /* the resource's id: its logical id here */
 }
 
@@ -213,7 +240,9 @@ static cval getatt(cfn *c, const tnode *arg, int depth)
     /* Attributes that are the resource's own id or name. */
     static const char *const ids[] = { "GroupId", "SubnetId", "RouteTableId", "NetworkAclId", "InternetGatewayId",
                                        "Id", "AllocationId", "ModelName", "EndpointConfigName", "EndpointName",
-                                       "NotebookInstanceName", "DomainId", "VpcEndpointId" };
+                                       "NotebookInstanceName", "DomainId", "VpcEndpointId", "VpcId", "NatGatewayId",
+                                       "DhcpOptionsId", "PrefixListId", "NetworkInterfaceId", "VpcPeeringConnectionId",
+                                       "FlowLogId", "EgressOnlyInternetGatewayId" };
     for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
         if (strcmp(attr, ids[i]) == 0) {
             if (strcmp(attr, "AllocationId") == 0) {
@@ -221,7 +250,7 @@ static cval getatt(cfn *c, const tnode *arg, int depth)
                 return str(c, buf, false);
             }
             return str(c, strncmp(type, "AWS::SageMaker::", 16) == 0 && strcmp(attr, "DomainId") != 0
-                              ? sm_name(c, lid) : lid, false);
+                              ? sm_name(c, lid, depth) : lid, false);
         }
     snprintf(buf, sizeof buf, "${%s.%s}", lid, attr);
     return str(c, buf, true);
@@ -268,7 +297,9 @@ static cval sub(cfn *c, const tnode *arg, int depth)
             out[n++] = *p++;
         }
     }
-    out[n < sizeof out ? n : sizeof out - 1] = '\0';
+    if (n + 1 >= sizeof out)
+        return unknown(); /* longer than any value a rule reads */
+    out[n] = '\0';
     return str(c, out, partial);
 }
 
@@ -289,7 +320,9 @@ static cval join(cfn *c, const tnode *arg, int depth)
         partial |= list.items[i].partial;
         n += (size_t)snprintf(out + n, sizeof out - n, "%s%s", i ? arg->kids[0]->str : "", t);
     }
-    return str(c, n < sizeof out ? out : "", partial);
+    if (n >= sizeof out)
+        return unknown();
+    return str(c, out, partial);
 }
 
 static cval select_(cfn *c, const tnode *arg, int depth)
@@ -336,7 +369,7 @@ static cval if_(cfn *c, const tnode *arg, int depth)
 {
     if (!arg || arg->type != TN_ARR || arg->n != 3 || arg->kids[0]->type != TN_STR)
         return unknown();
-    mv_tri t = condition(c, arg->kids[0]->str, arg);
+    mv_tri t = condition(c, arg->kids[0]->str, arg, depth + 1);
     if (t == MV_TRUE)
         return ev(c, arg->kids[1], depth + 1);
     if (t == MV_FALSE)
@@ -371,8 +404,13 @@ static cval split(cfn *c, const tnode *arg, int depth)
 
 static cval ev(cfn *c, const tnode *n, int depth)
 {
-    if (!n || depth > CFN_MAX_DEPTH || c->failed)
+    if (!n || c->failed)
         return unknown();
+    if (depth > CFN_MAX_DEPTH || ++c->steps > CFN_MAX_STEPS) {
+        fail(c, n, MLVPC_ERR_LIMIT, "%s", depth > CFN_MAX_DEPTH ? "intrinsic functions nested too deeply"
+                                                                : "the template takes too many evaluation steps");
+        return unknown();
+    }
     switch (n->type) {
     case TN_NULL: return (cval){ .k = CV_NULL };
     case TN_BOOL: return (cval){ .k = CV_BOOL, .b = n->truth };
@@ -409,7 +447,7 @@ static cval ev(cfn *c, const tnode *n, int depth)
     if (strcmp(fn, "Fn::Base64") == 0)
         return ev(c, arg, depth + 1);
     if (strcmp(fn, "Condition") == 0 && arg->type == TN_STR) {
-        mv_tri t = condition(c, arg->str, n);
+        mv_tri t = condition(c, arg->str, n, depth + 1);
         return t == MV_UNKNOWN ? unknown() : (cval){ .k = CV_BOOL, .b = t == MV_TRUE };
     }
     return unknown(); /* Fn::ImportValue, Fn::Cidr, Fn::Transform, ... */
@@ -419,8 +457,12 @@ static cval ev(cfn *c, const tnode *n, int depth)
 
 static mv_tri cond_expr(cfn *c, const tnode *n, int depth)
 {
-    if (!n || depth > CFN_MAX_DEPTH)
+    if (!n || c->failed)
         return MV_UNKNOWN;
+    if (depth > CFN_MAX_DEPTH || ++c->steps > CFN_MAX_STEPS) {
+        fail(c, n, MLVPC_ERR_LIMIT, "conditions nested too deeply, or too many evaluation steps");
+        return MV_UNKNOWN;
+    }
     if (n->type == TN_BOOL)
         return n->truth ? MV_TRUE : MV_FALSE;
     if (n->type != TN_OBJ || n->n != 1)
@@ -428,7 +470,7 @@ static mv_tri cond_expr(cfn *c, const tnode *n, int depth)
     const char *fn = n->keys[0];
     const tnode *a = n->kids[0];
     if (strcmp(fn, "Condition") == 0 && a->type == TN_STR)
-        return condition(c, a->str, n);
+        return condition(c, a->str, n, depth + 1);
     if (strcmp(fn, "Fn::Equals") == 0 && a->type == TN_ARR && a->n == 2) {
         cval x = ev(c, a->kids[0], depth + 1), y = ev(c, a->kids[1], depth + 1);
         const char *tx = text_of(&x), *ty = text_of(&y);
@@ -455,7 +497,7 @@ static mv_tri cond_expr(cfn *c, const tnode *n, int depth)
     return MV_UNKNOWN;
 }
 
-static mv_tri condition(cfn *c, const char *name, const tnode *at)
+static mv_tri condition(cfn *c, const char *name, const tnode *at, int depth)
 {
     if (!c->conditions || c->conditions->type != TN_OBJ)
         return MV_UNKNOWN;
@@ -468,7 +510,7 @@ static mv_tri condition(cfn *c, const char *name, const tnode *at)
         }
         if (c->cond[i] == -2) {
             c->cond[i] = -3;
-            c->cond[i] = (int8_t)cond_expr(c, c->conditions->kids[i], 0);
+            c->cond[i] = (int8_t)cond_expr(c, c->conditions->kids[i], depth + 1);
         }
         return (mv_tri)c->cond[i];
     }
@@ -478,12 +520,33 @@ static mv_tri condition(cfn *c, const char *name, const tnode *at)
 
 /* ------------------------------------------------------------------ property readers */
 
-static const tnode *prop(const tnode *res, const char *key) { return tn_get(props(res), key); }
+/* A value that a condition picks, unknown: the property may be set or not. */
+static const tnode unknown_node = { .type = TN_OBJ };
+
+/* n with Fn::If resolved and AWS::NoValue as absent (NULL); &unknown_node
+ * when an undecidable condition chooses between different things. */
+static const tnode *resolve(cfn *c, const tnode *n, int depth)
+{
+    while (n && n->type == TN_OBJ && n->n == 1 && depth++ < CFN_MAX_DEPTH) {
+        const tnode *a = n->kids[0];
+        if (strcmp(n->keys[0], "Ref") == 0 && a->type == TN_STR && strcmp(a->str, "AWS::NoValue") == 0)
+            return NULL;
+        if (strcmp(n->keys[0], "Fn::If") != 0 || a->type != TN_ARR || a->n != 3 || a->kids[0]->type != TN_STR)
+            return n;
+        mv_tri t = condition(c, a->kids[0]->str, n, depth);
+        if (t == MV_UNKNOWN)
+            return &unknown_node;
+        n = a->kids[t == MV_TRUE ? 1 : 2];
+    }
+    return n;
+}
+
+static const tnode *prop(cfn *c, const tnode *res, const char *key) { return resolve(c, tn_get(props(res), key), 0); }
 
 /* A string property: NULL when absent or unknown (*unknown then says which). */
 static const char *pstr(cfn *c, const tnode *res, const char *key, bool *unknown_out)
 {
-    const tnode *n = prop(res, key);
+    const tnode *n = prop(c, res, key);
     if (unknown_out)
         *unknown_out = false;
     if (!n)
@@ -498,7 +561,7 @@ static const char *pstr(cfn *c, const tnode *res, const char *key, bool *unknown
 /* A boolean property with its default; unknown when the value cannot be known. */
 static mv_tri pbool(cfn *c, const tnode *res, const char *key, mv_tri dflt)
 {
-    const tnode *n = prop(res, key);
+    const tnode *n = prop(c, res, key);
     if (!n)
         return dflt;
     cval v = ev(c, n, 0);
@@ -614,7 +677,7 @@ static void *add(cfn *c, mv_kind k, const char *id, const tnode *at)
 
 static void tags(cfn *c, mv_res *r, const tnode *res)
 {
-    const tnode *t = prop(res, "Tags");
+    const tnode *t = prop(c, res, "Tags");
     if (!t || t->type != TN_ARR || !t->n)
         return;
     r->tags = arena_calloc(&c->m->ar, t->n, sizeof *r->tags);
@@ -641,6 +704,15 @@ static void pending(cfn *c, int kind, const pend *p)
         return;
     }
     *VEC_AT(c->pend[kind], pend, at) = *p;
+}
+
+/* The SG or NACL `id` has a rule or entry the template does not give fully. */
+static void incomplete(cfn *c, const char *id, const tnode *at, const char *what)
+{
+    pend p = { .target = sym(c, id), .at = at };
+    warn(c, at, "%s of \"%s\" cannot be known from the template: answers that depend on it are indeterminate", what,
+         id);
+    pending(c, P_INCOMPLETE, &p);
 }
 
 typedef void (*res_loader)(cfn *c, const char *id, const tnode *res);
@@ -670,7 +742,7 @@ static void load_vpc(cfn *c, const char *id, const tnode *res)
 static void load_subnet(cfn *c, const char *id, const tnode *res)
 {
     mv_subnet t = { .rtb = MV_NONE, .nacl = MV_NONE };
-    t.vpc = pref(c, prop(res, "VpcId"));
+    t.vpc = pref(c, prop(c, res, "VpcId"));
     bool unk;
     t.az = pstr(c, res, "AvailabilityZone", &unk);
     ip_prefix p[2];
@@ -695,7 +767,7 @@ static void load_subnet(cfn *c, const char *id, const tnode *res)
 static void load_rtb(cfn *c, const char *id, const tnode *res)
 {
     mv_rtb t = { 0 };
-    t.vpc = pref(c, prop(res, "VpcId"));
+    t.vpc = pref(c, prop(c, res, "VpcId"));
     mv_rtb *e = add(c, MK_RTB, id, res);
     if (!e)
         return;
@@ -724,12 +796,12 @@ static void load_route(cfn *c, const char *id, const tnode *res)
         { "NetworkInterfaceId", MT_ENI }, { "InstanceId", MT_INSTANCE }, { "VpcEndpointId", MT_GWLBE },
         { "CarrierGatewayId", MT_CARRIER }, { "LocalGatewayId", MT_LOCALGW }, { "CoreNetworkArn", MT_CORE },
     };
-    pend p = { .target = pref(c, prop(res, "RouteTableId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "RouteTableId")).sym, .at = res };
     mv_route *r = &p.u.route;
     if (!pprefix(c, res, "DestinationCidrBlock", &r->dst) && !pprefix(c, res, "DestinationIpv6CidrBlock", &r->dst))
-        r->dst_pl = pref(c, prop(res, "DestinationPrefixListId"));
+        r->dst_pl = pref(c, prop(c, res, "DestinationPrefixListId"));
     for (size_t i = 0; i < sizeof targets / sizeof *targets && !r->target; i++) {
-        const tnode *v = prop(res, targets[i].key);
+        const tnode *v = prop(c, res, targets[i].key);
         if (!v)
             continue;
         r->tgt = pref(c, v);
@@ -744,10 +816,21 @@ static void load_route(cfn *c, const char *id, const tnode *res)
     pending(c, P_ROUTE, &p);
 }
 
+static void load_vpc_cidr(cfn *c, const char *id, const tnode *res)
+{
+    pend p = { .target = pref(c, prop(c, res, "VpcId")).sym, .at = res };
+    if (!p.target || (!pprefix(c, res, "CidrBlock", &p.cidr) && !pprefix(c, res, "Ipv6CidrBlock", &p.cidr))) {
+        warn(c, res, "\"%s\": its VPC or CIDR cannot be known from the template", id);
+        return;
+    }
+    pending(c, P_VPC_CIDR, &p);
+}
+
 static void load_rtb_assoc(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(res, "RouteTableId")).sym, .other = pref(c, prop(res, "SubnetId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "RouteTableId")).sym, .other = pref(c, prop(c, res, "SubnetId")).sym,
+               .at = res };
     if (p.target && p.other)
         pending(c, P_RTB_ASSOC, &p);
 }
@@ -762,7 +845,7 @@ static void load_igw(cfn *c, const char *id, const tnode *res)
     tags(c, &t.r, res);
     *e = t;
     if (strcmp(res_type(c, id), "AWS::EC2::EgressOnlyInternetGateway") == 0) {
-        pend p = { .target = sym(c, id), .other = pref(c, prop(res, "VpcId")).sym };
+        pend p = { .target = sym(c, id), .other = pref(c, prop(c, res, "VpcId")).sym };
         pending(c, P_IGW_ATTACH, &p);
     }
 }
@@ -770,7 +853,7 @@ static void load_igw(cfn *c, const char *id, const tnode *res)
 static void load_gw_attach(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(res, "InternetGatewayId")).sym, .other = pref(c, prop(res, "VpcId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "InternetGatewayId")).sym, .other = pref(c, prop(c, res, "VpcId")).sym };
     if (p.target && p.other)
         pending(c, P_IGW_ATTACH, &p);
 }
@@ -778,13 +861,13 @@ static void load_gw_attach(cfn *c, const char *id, const tnode *res)
 static void load_nat(cfn *c, const char *id, const tnode *res)
 {
     mv_natgw t = { 0 };
-    t.subnet = pref(c, prop(res, "SubnetId"));
+    t.subnet = pref(c, prop(c, res, "SubnetId"));
     bool unk;
     const char *ct = pstr(c, res, "ConnectivityType", &unk);
     t.conn = unk ? MN_UNKNOWN : !ct || strcmp(ct, "public") == 0 ? MN_PUBLIC : strcmp(ct, "private") == 0 ? MN_PRIVATE
                                                                                                           : MN_UNKNOWN;
     t.state = "available";
-    mv_ref alloc = pref(c, prop(res, "AllocationId"));
+    mv_ref alloc = pref(c, prop(c, res, "AllocationId"));
     if (alloc.sym) {
         t.addrs = arena_calloc(&c->m->ar, 1, sizeof *t.addrs);
         if (t.addrs) {
@@ -808,14 +891,15 @@ static bool sg_rule(cfn *c, const tnode *o, bool egress, mv_sg_rule *r)
     cval pv = ev(c, tn_get(o, "IpProtocol"), 0);
     bool ok = false;
     const char *pt = text_of(&pv);
-    int proto = pt ? mv_proto_parse(pt, &ok) : 0;
-    if (!ok) {
-        warn(c, o, "security group rule with an unknown protocol: left out");
+    int proto = pt && !pv.partial ? mv_proto_parse(pt, &ok) : 0;
+    if (!ok)
         return false;
-    }
     r->m.proto = (int16_t)proto;
     int64_t from = 0, to = 0;
-    bool hf = pint(c, tn_get(o, "FromPort"), &from), ht = pint(c, tn_get(o, "ToPort"), &to);
+    const tnode *fn = tn_get(o, "FromPort"), *tn = tn_get(o, "ToPort");
+    bool hf = pint(c, fn, &from), ht = pint(c, tn, &to);
+    if ((fn && !hf) || (tn && !ht))
+        return false; /* a port the template does not give */
     if (!mv_match_ports(&r->m, hf, from, ht, to)) {
         fail(c, o, MLVPC_ERR_SCHEMA, "invalid port range %lld-%lld", (long long)from, (long long)to);
         return false;
@@ -833,13 +917,10 @@ static bool sg_rule(cfn *c, const tnode *o, bool egress, mv_sg_rule *r)
         r->peer = MP_PL;
         r->ref = pref(c, tn_get(o, pl_keys[egress]));
     } else {
-        warn(c, o, "security group rule whose peer cannot be known from the template: left out");
         return false;
     }
-    if (r->peer != MP_CIDR && !r->ref.sym) {
-        warn(c, o, "security group rule whose peer cannot be known from the template: left out");
+    if (r->peer != MP_CIDR && !r->ref.sym)
         return false;
-    }
     cval d = ev(c, tn_get(o, "Description"), 0);
     r->description = text_of(&d) ? dupstr(c, text_of(&d)) : NULL;
     return true;
@@ -847,17 +928,26 @@ static bool sg_rule(cfn *c, const tnode *o, bool egress, mv_sg_rule *r)
 
 static void sg_rules_inline(cfn *c, const char *id, const tnode *list, bool egress)
 {
-    for (uint32_t i = 0; list && list->type == TN_ARR && i < list->n; i++) {
+    if (list && list->type != TN_ARR) {
+        incomplete(c, id, list, egress ? "the egress rules" : "the ingress rules");
+        return;
+    }
+    for (uint32_t i = 0; list && i < list->n; i++) {
+        const tnode *o = resolve(c, list->kids[i], 0);
         pend p = { .target = sym(c, id) };
-        if (sg_rule(c, list->kids[i], egress, &p.u.rule))
+        if (!o)
+            continue; /* AWS::NoValue */
+        if (o != &unknown_node && sg_rule(c, o, egress, &p.u.rule))
             pending(c, P_SG_RULE, &p);
+        else
+            incomplete(c, id, list->kids[i], "a security group rule");
     }
 }
 
 static void load_sg(cfn *c, const char *id, const tnode *res)
 {
     mv_sg t = { 0 };
-    t.vpc = pref(c, prop(res, "VpcId"));
+    t.vpc = pref(c, prop(c, res, "VpcId"));
     bool unk;
     t.group_name = pstr(c, res, "GroupName", &unk);
     t.description = pstr(c, res, "GroupDescription", &unk);
@@ -867,9 +957,11 @@ static void load_sg(cfn *c, const char *id, const tnode *res)
     t.r = e->r;
     tags(c, &t.r, res);
     *e = t;
-    sg_rules_inline(c, id, prop(res, "SecurityGroupIngress"), false);
-    const tnode *eg = prop(res, "SecurityGroupEgress");
-    if (eg) {
+    sg_rules_inline(c, id, prop(c, res, "SecurityGroupIngress"), false);
+    const tnode *eg = prop(c, res, "SecurityGroupEgress");
+    if (eg == &unknown_node) {
+        incomplete(c, id, res, "whether SecurityGroupEgress is given");
+    } else if (eg) {
         sg_rules_inline(c, id, eg, true);
     } else {
         /* No egress stated: EC2 keeps the new group's allow-all IPv4 egress. */
@@ -885,19 +977,21 @@ static void load_sg(cfn *c, const char *id, const tnode *res)
 static void load_sg_rule_res(cfn *c, const char *id, const tnode *res)
 {
     bool egress = strcmp(res_type(c, id), "AWS::EC2::SecurityGroupEgress") == 0;
-    pend p = { .target = pref(c, prop(res, "GroupId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "GroupId")).sym, .at = res };
     if (!p.target) {
         warn(c, res, "\"%s\": its security group cannot be known from the template", id);
         return;
     }
     if (sg_rule(c, props(res), egress, &p.u.rule))
         pending(c, P_SG_RULE, &p);
+    else
+        incomplete(c, S(c, p.target), res, "a security group rule");
 }
 
 static void load_nacl(cfn *c, const char *id, const tnode *res)
 {
     mv_nacl t = { .is_default = MV_FALSE };
-    t.vpc = pref(c, prop(res, "VpcId"));
+    t.vpc = pref(c, prop(c, res, "VpcId"));
     mv_nacl *e = add(c, MK_NACL, id, res);
     if (!e)
         return;
@@ -908,36 +1002,46 @@ static void load_nacl(cfn *c, const char *id, const tnode *res)
 
 static void load_nacl_entry(cfn *c, const char *id, const tnode *res)
 {
-    pend p = { .target = pref(c, prop(res, "NetworkAclId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "NetworkAclId")).sym, .at = res };
     mv_nacl_entry *x = &p.u.entry;
     int64_t num = 0, proto = 0;
-    if (!p.target || !pint(c, prop(res, "RuleNumber"), &num) || num < 1 || num > 32766 ||
-        !pint(c, prop(res, "Protocol"), &proto) || proto < -1 || proto > 255) {
-        warn(c, res, "network ACL entry \"%s\": its ACL, rule number or protocol cannot be known: left out", id);
+    if (!p.target) {
+        warn(c, res, "network ACL entry \"%s\": its ACL cannot be known from the template: left out", id);
+        return;
+    }
+    if (!pint(c, prop(c, res, "RuleNumber"), &num) || num < 1 || num > 32766 ||
+        !pint(c, prop(c, res, "Protocol"), &proto) || proto < -1 || proto > 255) {
+        incomplete(c, S(c, p.target), res, "a network ACL entry (rule number or protocol)");
         return;
     }
     x->rule = (uint16_t)num;
-    x->egress = pbool(c, res, "Egress", MV_FALSE) == MV_TRUE;
+    mv_tri eg = pbool(c, res, "Egress", MV_FALSE);
     bool unk;
     const char *act = pstr(c, res, "RuleAction", &unk);
-    x->allow = act && strcmp(act, "allow") == 0;
+    if (eg == MV_UNKNOWN || !act || (strcmp(act, "allow") != 0 && strcmp(act, "deny") != 0)) {
+        incomplete(c, S(c, p.target), res, "a network ACL entry (direction or action)");
+        return;
+    }
+    x->egress = eg == MV_TRUE;
+    x->allow = strcmp(act, "allow") == 0;
     x->m.proto = (int16_t)proto;
     int64_t from = 0, to = 0;
-    const tnode *pr = prop(res, "PortRange"), *ic = prop(res, "Icmp");
+    const tnode *pr = prop(c, res, "PortRange"), *ic = prop(c, res, "Icmp");
     bool hf, ht;
-    if (proto == MV_ICMP || proto == MV_ICMPV6) {
-        hf = pint(c, tn_get(ic, "Type"), &from);
-        ht = pint(c, tn_get(ic, "Code"), &to);
-    } else {
-        hf = pint(c, tn_get(pr, "From"), &from);
-        ht = pint(c, tn_get(pr, "To"), &to);
+    const tnode *fn = proto == MV_ICMP || proto == MV_ICMPV6 ? tn_get(ic, "Type") : tn_get(pr, "From");
+    const tnode *tn = proto == MV_ICMP || proto == MV_ICMPV6 ? tn_get(ic, "Code") : tn_get(pr, "To");
+    hf = pint(c, fn, &from);
+    ht = pint(c, tn, &to);
+    if ((fn && !hf) || (tn && !ht)) {
+        incomplete(c, S(c, p.target), res, "a network ACL entry's ports");
+        return;
     }
     if (!mv_match_ports(&x->m, hf, from, ht, to)) {
         fail(c, res, MLVPC_ERR_SCHEMA, "invalid port range %lld-%lld", (long long)from, (long long)to);
         return;
     }
     if (!pprefix(c, res, "CidrBlock", &x->cidr) && !pprefix(c, res, "Ipv6CidrBlock", &x->cidr)) {
-        warn(c, res, "network ACL entry \"%s\": its CIDR cannot be known: left out", id);
+        incomplete(c, S(c, p.target), res, "a network ACL entry's CIDR");
         return;
     }
     pending(c, P_NACL_ENTRY, &p);
@@ -946,15 +1050,42 @@ static void load_nacl_entry(cfn *c, const char *id, const tnode *res)
 static void load_nacl_assoc(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(res, "NetworkAclId")).sym, .other = pref(c, prop(res, "SubnetId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "NetworkAclId")).sym, .other = pref(c, prop(c, res, "SubnetId")).sym,
+               .at = res };
     if (p.target && p.other)
         pending(c, P_NACL_ASSOC, &p);
 }
 
-/* A policy object or string as JSON text (VPCE-POLICY-OPEN reads it). */
-static void json_text(const tnode *n, char *buf, size_t size, size_t *len)
+/* A policy object or string as JSON text (VPCE-POLICY-OPEN reads it), its
+ * intrinsics evaluated; false when a part of it cannot be known. */
+static bool json_text(cfn *c, const tnode *n, char *buf, size_t size, size_t *len)
 {
 #define PUT(...) (*len += (size_t)snprintf(buf + (*len < size ? *len : size - 1), *len < size ? size - *len : 1, __VA_ARGS__))
+    n = resolve(c, n, 0);
+    if (n == &unknown_node)
+        return false;
+    if (!n) {
+        PUT("null");
+        return true;
+    }
+    if (n->type == TN_OBJ && n->n == 1 && (strcmp(n->keys[0], "Ref") == 0 || strncmp(n->keys[0], "Fn::", 4) == 0)) {
+        cval v = ev(c, n, 0);
+        if (v.k == CV_LIST) {
+            PUT("[");
+            for (uint32_t i = 0; i < v.n; i++) {
+                if (!text_of(&v.items[i]) || v.items[i].partial)
+                    return false;
+                PUT("%s\"%s\"", i ? ", " : "", text_of(&v.items[i]));
+            }
+            PUT("]");
+            return true;
+        }
+        if (!text_of(&v) || v.partial)
+            return false;
+        PUT("\"%s\"", text_of(&v));
+        return true;
+    }
+    bool ok = true;
     switch (n->type) {
     case TN_NULL: PUT("null"); break;
     case TN_BOOL: PUT("%s", n->truth ? "true" : "false"); break;
@@ -962,54 +1093,66 @@ static void json_text(const tnode *n, char *buf, size_t size, size_t *len)
     case TN_STR: PUT("\"%s\"", n->str); break;
     case TN_ARR:
         PUT("[");
-        for (uint32_t i = 0; i < n->n; i++) {
+        for (uint32_t i = 0; i < n->n && ok; i++) {
             if (i)
                 PUT(", ");
-            json_text(n->kids[i], buf, size, len);
+            ok = json_text(c, n->kids[i], buf, size, len);
         }
         PUT("]");
         break;
     case TN_OBJ:
         PUT("{");
-        for (uint32_t i = 0; i < n->n; i++) {
+        for (uint32_t i = 0; i < n->n && ok; i++) {
             PUT("%s\"%s\": ", i ? ", " : "", n->keys[i]);
-            json_text(n->kids[i], buf, size, len);
+            ok = json_text(c, n->kids[i], buf, size, len);
         }
         PUT("}");
         break;
     }
+    return ok;
 #undef PUT
 }
 
 static void load_vpce(cfn *c, const char *id, const tnode *res)
 {
     mv_vpce t = { 0 };
-    t.vpc = pref(c, prop(res, "VpcId"));
+    t.vpc = pref(c, prop(c, res, "VpcId"));
     bool unk;
     const char *type = pstr(c, res, "VpcEndpointType", &unk);
     t.type = unk ? ME_UNKNOWN : !type || strcmp(type, "Gateway") == 0 ? ME_GATEWAY /* the default */
            : strcmp(type, "Interface") == 0 ? ME_INTERFACE : strcmp(type, "GatewayLoadBalancer") == 0 ? ME_GWLB
                                                                                                     : ME_OTHER;
-    cval sn = ev(c, prop(res, "ServiceName"), 0);
+    cval sn = ev(c, prop(c, res, "ServiceName"), 0);
     t.service_name = text_of(&sn) ? dupstr(c, text_of(&sn)) : NULL;
     t.service = model_service_short(t.service_name);
     t.state = "available";
-    t.rtbs = prefs(c, prop(res, "RouteTableIds"), &t.nrtbs, NULL);
-    t.subnets = prefs(c, prop(res, "SubnetIds"), &t.nsubnets, NULL);
-    t.sgs = prefs(c, prop(res, "SecurityGroupIds"), &t.nsgs, NULL);
+    mv_tri k1, k2, k3;
+    t.rtbs = prefs(c, prop(c, res, "RouteTableIds"), &t.nrtbs, &k1);
+    t.subnets = prefs(c, prop(c, res, "SubnetIds"), &t.nsubnets, &k2);
+    t.sgs = prefs(c, prop(c, res, "SecurityGroupIds"), &t.nsgs, &k3);
+    if (k1 == MV_UNKNOWN || k2 == MV_UNKNOWN || k3 == MV_UNKNOWN)
+        warn(c, res, "some route tables, subnets or security groups of endpoint \"%s\" cannot be known from the "
+             "template", id);
+    if (t.type == ME_INTERFACE && k3 == MV_FALSE && t.vpc.sym) {
+        /* No SecurityGroupIds: EC2 uses the VPC's default group (CreateVpcEndpoint). */
+        char dsg[320];
+        snprintf(dsg, sizeof dsg, "%s.DefaultSecurityGroup", S(c, t.vpc.sym));
+        t.sgs = arena_calloc(&c->m->ar, 1, sizeof *t.sgs);
+        if (t.sgs)
+            t.sgs[t.nsgs++] = (mv_ref){ sym(c, dsg), MV_NONE };
+    }
     /* CloudFormation creates interface endpoints without private DNS unless
      * PrivateDnsEnabled says so (the property's default is false). */
     t.private_dns = t.type == ME_INTERFACE ? pbool(c, res, "PrivateDnsEnabled", MV_FALSE) : MV_UNKNOWN;
     t.dns_inbound_only = MV_FALSE;
-    const tnode *pol = prop(res, "PolicyDocument");
+    const tnode *pol = prop(c, res, "PolicyDocument");
     if (pol) {
         char buf[8192];
         size_t len = 0;
-        if (pol->type == TN_STR)
-            snprintf(buf, sizeof buf, "%s", pol->str);
-        else
-            json_text(pol, buf, sizeof buf, &len);
-        t.policy = len < sizeof buf ? dupstr(c, buf) : NULL;
+        bool ok = pol->type == TN_STR ? (snprintf(buf, sizeof buf, "%s", pol->str), true)
+                                      : json_text(c, pol, buf, sizeof buf, &len);
+        /* Unknown or too long: text VPCE-POLICY-OPEN cannot read, so it says indeterminate. */
+        t.policy = ok && len < sizeof buf ? dupstr(c, buf) : "{ unknown policy";
     } else if (t.type == ME_GATEWAY || t.type == ME_INTERFACE) {
         /* Absent: AWS attaches the full-access default policy. */
         t.policy = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]}";
@@ -1063,7 +1206,7 @@ static void load_vpce(cfn *c, const char *id, const tnode *res)
 static void load_flowlog(cfn *c, const char *id, const tnode *res)
 {
     mv_flowlog t = { 0 };
-    t.resource = pref(c, prop(res, "ResourceId"));
+    t.resource = pref(c, prop(c, res, "ResourceId"));
     bool unk;
     const char *rt = pstr(c, res, "ResourceType", &unk);
     t.res_kind = !rt ? MK_NONE : strcmp(rt, "VPC") == 0 ? MK_VPC : strcmp(rt, "Subnet") == 0 ? MK_SUBNET
@@ -1082,7 +1225,7 @@ static void load_flowlog(cfn *c, const char *id, const tnode *res)
 static void load_dhcp(cfn *c, const char *id, const tnode *res)
 {
     mv_dhcp t = { 0 };
-    const tnode *dns = prop(res, "DomainNameServers");
+    const tnode *dns = prop(c, res, "DomainNameServers");
     if (dns) {
         cval v = ev(c, dns, 0);
         t.has_dns_key = true;
@@ -1104,7 +1247,7 @@ static void load_dhcp(cfn *c, const char *id, const tnode *res)
 static void load_dhcp_assoc(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(res, "VpcId")).sym, .other = pref(c, prop(res, "DhcpOptionsId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "VpcId")).sym, .other = pref(c, prop(c, res, "DhcpOptionsId")).sym };
     if (p.target && p.other)
         pending(c, P_DHCP_ASSOC, &p);
 }
@@ -1112,8 +1255,8 @@ static void load_dhcp_assoc(cfn *c, const char *id, const tnode *res)
 static void load_pcx(cfn *c, const char *id, const tnode *res)
 {
     mv_pcx t = { 0 };
-    t.requester.vpc = pref(c, prop(res, "VpcId"));
-    t.accepter.vpc = pref(c, prop(res, "PeerVpcId"));
+    t.requester.vpc = pref(c, prop(c, res, "VpcId"));
+    t.accepter.vpc = pref(c, prop(c, res, "PeerVpcId"));
     bool unk;
     const char *pr = pstr(c, res, "PeerRegion", &unk);
     t.requester.region = c->region;
@@ -1131,7 +1274,7 @@ static void load_pcx(cfn *c, const char *id, const tnode *res)
 static void load_restrict_default_sg(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(res, "DefaultSecurityGroupId")).sym };
+    pend p = { .target = pref(c, prop(c, res, "DefaultSecurityGroupId")).sym };
     if (p.target)
         pending(c, P_SG_STRIP, &p);
 }
@@ -1144,10 +1287,10 @@ static void placement(cfn *c, const tnode *vc, mv_placement *pl)
     if (!vc)
         return;
     mv_tri k1, k2;
-    pl->subnets = prefs(c, tn_get(vc, "Subnets"), &pl->nsubnets, &k1);
-    pl->sgs = prefs(c, tn_get(vc, "SecurityGroupIds"), &pl->nsgs, &k2);
-    if (k1 == MV_UNKNOWN || k2 == MV_UNKNOWN)
-        warn(c, vc, "some subnets or security groups of this VpcConfig cannot be known from the template");
+    pl->subnets = prefs(c, resolve(c, tn_get(vc, "Subnets"), 0), &pl->nsubnets, &k1);
+    pl->sgs = prefs(c, resolve(c, tn_get(vc, "SecurityGroupIds"), 0), &pl->nsgs, &k2);
+    if (k1 == MV_UNKNOWN || k2 == MV_UNKNOWN || vc == &unknown_node)
+        pl->present = MV_UNKNOWN; /* the placement is not fully known */
 }
 
 static char *sm_id(cfn *c, const char *prefix, const char *name)
@@ -1166,20 +1309,23 @@ static void finish_sm(cfn *c, mv_res *r, const tnode *res)
 static void load_notebook(cfn *c, const char *id, const tnode *res)
 {
     mv_notebook t = { 0 };
-    t.nb_name = sm_name(c, id);
-    const tnode *sn = prop(res, "SubnetId");
+    t.nb_name = sm_name(c, id, 0);
+    const tnode *sn = prop(c, res, "SubnetId");
     t.place.present = sn ? MV_TRUE : MV_FALSE;
     if (sn) {
+        mv_tri known;
         t.place.subnets = arena_calloc(&c->m->ar, 1, sizeof(mv_ref));
         if (t.place.subnets && (t.place.subnets[0] = pref(c, sn)).sym)
             t.place.nsubnets = 1;
-        t.place.sgs = prefs(c, prop(res, "SecurityGroupIds"), &t.place.nsgs, NULL);
+        t.place.sgs = prefs(c, prop(c, res, "SecurityGroupIds"), &t.place.nsgs, &known);
+        if (!t.place.nsubnets || known == MV_UNKNOWN || sn == &unknown_node)
+            t.place.present = MV_UNKNOWN;
     }
     t.direct_internet = penabled(c, res, "DirectInternetAccess", MV_TRUE);
     t.root_access = penabled(c, res, "RootAccess", MV_TRUE);
     bool unk;
     t.instance_type = pstr(c, res, "InstanceType", &unk);
-    const tnode *imds = prop(res, "InstanceMetadataServiceConfiguration");
+    const tnode *imds = prop(c, res, "InstanceMetadataServiceConfiguration");
     cval v = ev(c, tn_get(imds, "MinimumInstanceMetadataServiceVersion"), 0);
     t.imds_min = text_of(&v) ? dupstr(c, text_of(&v)) : NULL;
     t.eni.idx = MV_NONE;
@@ -1200,17 +1346,20 @@ static void load_domain(cfn *c, const char *id, const tnode *res)
     const char *net = pstr(c, res, "AppNetworkAccessType", &unk);
     t.net = unk ? MA_UNKNOWN : !net || strcmp(net, "PublicInternetOnly") == 0 ? MA_PUBLIC_INTERNET_ONLY
           : strcmp(net, "VpcOnly") == 0 ? MA_VPC_ONLY : MA_UNKNOWN;
-    t.vpc = pref(c, prop(res, "VpcId"));
+    t.vpc = pref(c, prop(c, res, "VpcId"));
     t.auth_mode = pstr(c, res, "AuthMode", &unk);
     mv_tri known;
-    t.place.subnets = prefs(c, prop(res, "SubnetIds"), &t.place.nsubnets, &known);
-    t.place.present = t.place.nsubnets ? MV_TRUE : known;
-    const tnode *sg[3] = { tn_get(prop(res, "DefaultUserSettings"), "SecurityGroups"),
-                           tn_get(prop(res, "DefaultSpaceSettings"), "SecurityGroups"),
-                           tn_get(prop(res, "DomainSettings"), "SecurityGroupIds") };
+    t.place.subnets = prefs(c, prop(c, res, "SubnetIds"), &t.place.nsubnets, &known);
+    t.place.present = known == MV_UNKNOWN ? MV_UNKNOWN : t.place.nsubnets ? MV_TRUE : known;
+    const tnode *sg[3] = { tn_get(prop(c, res, "DefaultUserSettings"), "SecurityGroups"),
+                           tn_get(prop(c, res, "DefaultSpaceSettings"), "SecurityGroups"),
+                           tn_get(prop(c, res, "DomainSettings"), "SecurityGroupIds") };
     for (int i = 0; i < 3; i++) {
         uint32_t n;
-        mv_ref *r = prefs(c, sg[i], &n, NULL);
+        mv_tri k;
+        mv_ref *r = prefs(c, resolve(c, sg[i], 0), &n, &k);
+        if (k == MV_UNKNOWN)
+            t.place.present = MV_UNKNOWN;
         if (!n)
             continue;
         mv_ref *all = arena_calloc(&c->m->ar, t.place.nsgs + n, sizeof *all);
@@ -1233,8 +1382,8 @@ static void load_domain(cfn *c, const char *id, const tnode *res)
 static void load_model(cfn *c, const char *id, const tnode *res)
 {
     mv_model_res t = { 0 };
-    t.model_name = sm_name(c, id);
-    placement(c, prop(res, "VpcConfig"), &t.place);
+    t.model_name = sm_name(c, id, 0);
+    placement(c, prop(c, res, "VpcConfig"), &t.place);
     t.isolation = pbool(c, res, "EnableNetworkIsolation", MV_FALSE);
     mv_model_res *e = add(c, MK_MODEL, sm_id(c, "model:", t.model_name), res);
     if (!e)
@@ -1247,8 +1396,8 @@ static void load_model(cfn *c, const char *id, const tnode *res)
 static void load_epconfig(cfn *c, const char *id, const tnode *res)
 {
     mv_epconfig t = { 0 };
-    t.config_name = sm_name(c, id);
-    const tnode *pv = prop(res, "ProductionVariants");
+    t.config_name = sm_name(c, id, 0);
+    const tnode *pv = prop(c, res, "ProductionVariants");
     if (pv && pv->type == TN_ARR && pv->n) {
         t.variants = arena_calloc(&c->m->ar, pv->n, sizeof *t.variants);
         for (uint32_t i = 0; t.variants && i < pv->n; i++) {
@@ -1275,8 +1424,8 @@ static void load_epconfig(cfn *c, const char *id, const tnode *res)
 static void load_endpoint(cfn *c, const char *id, const tnode *res)
 {
     mv_endpoint t = { 0 };
-    t.ep_name = sm_name(c, id);
-    cval cfg = ev(c, prop(res, "EndpointConfigName"), 0);
+    t.ep_name = sm_name(c, id, 0);
+    cval cfg = ev(c, prop(c, res, "EndpointConfigName"), 0);
     t.config = (mv_ref){ text_of(&cfg) && !cfg.partial ? sym(c, sm_id(c, "endpoint-config:", text_of(&cfg))) : 0,
                          MV_NONE };
     t.status = "InService";
@@ -1293,6 +1442,7 @@ static const struct {
     res_loader fn;
 } loaders[] = {
     { "AWS::EC2::VPC", load_vpc },
+    { "AWS::EC2::VPCCidrBlock", load_vpc_cidr },
     { "AWS::EC2::Subnet", load_subnet },
     { "AWS::EC2::RouteTable", load_rtb },
     { "AWS::EC2::Route", load_route },
@@ -1365,7 +1515,7 @@ static void implied_vpc_objects(cfn *c, uint32_t vidx)
                     .description = "default VPC security group" };
         *g = x;
         /* Its stock rules: all from itself, all out (unless removed). */
-        pend in = { .target = sym(c, id) }, out = in;
+        pend in = { .target = sym(c, id), .stock = true }, out = in;
         in.u.rule = (mv_sg_rule){ .m = { .proto = MV_PROTO_ALL, .port_hi = 65535, .icmp_type = -1, .icmp_code = -1 },
                                   .peer = MP_SG, .ref = { sym(c, id), MV_NONE } };
         out.u.rule = (mv_sg_rule){ .egress = true, .m = in.u.rule.m, .peer = MP_CIDR };
@@ -1400,9 +1550,53 @@ static bool stripped(const cfn *c, uint32_t s)
     return false;
 }
 
+/* Items that name a resource this template does not create: said, not dropped silently. */
+static void external_targets(cfn *c)
+{
+    static const struct { int kind; mv_kind target; const char *what; } checks[] = {
+        { P_ROUTE, MK_RTB, "route table" }, { P_RTB_ASSOC, MK_RTB, "route table" }, { P_SG_RULE, MK_SG, "security group" },
+        { P_NACL_ENTRY, MK_NACL, "network ACL" }, { P_NACL_ASSOC, MK_NACL, "network ACL" },
+        { P_VPC_CIDR, MK_VPC, "VPC" },
+    };
+    for (size_t k = 0; k < sizeof checks / sizeof *checks; k++)
+        for (uint32_t i = 0; i < c->pend[checks[k].kind].n; i++) {
+            const pend *p = VEC_AT(c->pend[checks[k].kind], pend, i);
+            bool ours = false;
+            for (uint32_t j = 0; j < c->made[checks[k].target].n && !ours; j++)
+                ours = model_res(c->m, checks[k].target, *VEC_AT(c->made[checks[k].target], uint32_t, j))->id == p->target;
+            if (!ours)
+                warn(c, p->at, "%s \"%s\" is not created by this template: what the template adds to it is not "
+                     "modelled", checks[k].what, S(c, p->target));
+        }
+}
+
 static void apply_pending(cfn *c)
 {
     mlvpc_model *m = c->m;
+    external_targets(c);
+    /* Additional VPC CIDRs (before the local routes they create). */
+    for (uint32_t i = 0; i < c->pend[P_VPC_CIDR].n; i++) {
+        const pend *p = VEC_AT(c->pend[P_VPC_CIDR], pend, i);
+        uint32_t v = model_find(m, MK_VPC, p->target);
+        if (v == MV_NONE)
+            continue;
+        mv_vpc *vp = MV_AT(m, MK_VPC, mv_vpc, v);
+        ip_prefix *all = arena_calloc(&m->ar, vp->ncidrs + 1, sizeof *all);
+        if (!all)
+            return;
+        if (vp->ncidrs)
+            memcpy(all, vp->cidrs, vp->ncidrs * sizeof *all);
+        all[vp->ncidrs] = p->cidr;
+        vp->cidrs = all;
+        vp->ncidrs++;
+    }
+    /* Endpoint interfaces are in their subnet's AZ. */
+    for (uint32_t k = 0; k < c->made[MK_ENI].n; k++) {
+        mv_eni *x = MV_AT(m, MK_ENI, mv_eni, *VEC_AT(c->made[MK_ENI], uint32_t, k));
+        uint32_t sn = model_find(m, MK_SUBNET, x->subnet.sym);
+        if (!x->az && sn != MV_NONE)
+            x->az = MV_AT(m, MK_SUBNET, mv_subnet, sn)->az;
+    }
     /* Route tables: the local route of each VPC CIDR, then the template's routes. */
     for (uint32_t k = 0; k < c->made[MK_RTB].n; k++) {
         mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, *VEC_AT(c->made[MK_RTB], uint32_t, k));
@@ -1426,18 +1620,19 @@ static void apply_pending(cfn *c)
     /* Security groups. */
     for (uint32_t k = 0; k < c->made[MK_SG].n; k++) {
         mv_sg *g = MV_AT(m, MK_SG, mv_sg, *VEC_AT(c->made[MK_SG], uint32_t, k));
-        if (g->is_default && stripped(c, g->r.id))
-            continue; /* CDK removed the default group's rules */
+        /* CDK's custom resource revokes the default group's stock rules only. */
+        bool strip = g->is_default && stripped(c, g->r.id);
         uint32_t n = count_pending(c, P_SG_RULE, g->r.id);
         g->rules = n ? arena_calloc(&m->ar, n, sizeof *g->rules) : NULL;
         for (int egress = 0; egress < 2 && g->rules; egress++)
             for (uint32_t i = 0; i < c->pend[P_SG_RULE].n; i++) {
                 const pend *p = VEC_AT(c->pend[P_SG_RULE], pend, i);
-                if (p->target == g->r.id && p->u.rule.egress == egress)
+                if (p->target == g->r.id && p->u.rule.egress == egress && !(strip && p->stock))
                     g->rules[g->nrules++] = p->u.rule;
                 if (!egress)
                     g->ningress = g->nrules;
             }
+        g->incomplete = count_pending(c, P_INCOMPLETE, g->r.id) > 0;
     }
     /* Network ACLs: entries by direction and number, the final deny, associations. */
     for (uint32_t k = 0; k < c->made[MK_NACL].n; k++) {
@@ -1460,6 +1655,7 @@ static void apply_pending(cfn *c)
             while (a->ningress < a->nentries && !a->entries[a->ningress].egress)
                 a->ningress++;
         }
+        a->incomplete = count_pending(c, P_INCOMPLETE, a->r.id) > 0;
         uint32_t na = count_pending(c, P_NACL_ASSOC, a->r.id);
         a->subnets = na ? arena_calloc(&m->ar, na, sizeof *a->subnets) : NULL;
         for (uint32_t i = 0; a->subnets && i < c->pend[P_NACL_ASSOC].n; i++)
@@ -1523,7 +1719,7 @@ mlvpc_status cfn_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t
         const char *type = tn_get(res, "Type")->str;
         const tnode *cn = tn_get(res, "Condition");
         if (cn && cn->type == TN_STR) {
-            mv_tri t = condition(&c, cn->str, cn);
+            mv_tri t = condition(&c, cn->str, cn, 0);
             if (t == MV_FALSE)
                 continue; /* not created */
             if (t == MV_UNKNOWN)

@@ -228,7 +228,12 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
     if (looks_yaml(path, buf, size)) {
         /* CloudFormation in YAML; nothing else comes as YAML. */
         tnode *t = tree_yaml(&m->ar, stored, buf, size, err);
-        if (!t)
+        if (!t && !memmem(buf, size, "Resources", 9)) {
+            /* YAML that cannot be a template (mkdocs, Helm, ...) that
+             * libyaml or the template rules refuse: not ours, skipped. */
+            if (err)
+                memset(err, 0, sizeof *err);
+        } else if (!t)
             st = err ? err->status : MLVPC_ERR_SYNTAX;
         else if ((recognised = cfn_is_template(t)))
             st = load_template(m, t, fidx, L.region, L.account, err);

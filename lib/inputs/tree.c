@@ -125,6 +125,7 @@ typedef struct ycx {
     const char *name;
     mlvpc_diag *err;
     bool failed;
+    uint8_t *seen; /* per node of the document: converted once already (an alias) */
 } ycx;
 
 /* CloudFormation's short-form tags and the key of their long form: NULL
@@ -145,11 +146,12 @@ static const char *tag_key(const char *tag)
     return "";
 }
 
-/* A plain scalar's type, as YAML 1.1's core schema resolves it for CloudFormation. */
+/* A plain scalar's type, as YAML 1.1 (CloudFormation's YAML) resolves it. */
 static tn_type plain_type(const char *s, bool *truth)
 {
-    static const char *const t[] = { "true", "True", "TRUE" }, *const f[] = { "false", "False", "FALSE" };
-    for (int i = 0; i < 3; i++) {
+    static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y" },
+                             *const f[] = { "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N" };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         if (strcmp(s, t[i]) == 0)
             return *truth = true, TN_BOOL;
         if (strcmp(s, f[i]) == 0)
@@ -175,6 +177,15 @@ static tnode *from_yaml(ycx *y, yaml_node_t *yn, int depth)
         return NULL;
     }
     unsigned line = (unsigned)yn->start_mark.line + 1, col = (unsigned)yn->start_mark.column + 1;
+    /* CloudFormation's YAML has no aliases; expanding them would also let a
+     * small file describe an exponentially large document. */
+    size_t ni = (size_t)(yn - y->doc->nodes.start);
+    if (y->seen[ni]) {
+        set_err(y->err, MLVPC_ERR_SCHEMA, y->name, line, col, "YAML aliases are not allowed in CloudFormation templates");
+        y->failed = true;
+        return NULL;
+    }
+    y->seen[ni] = 1;
     const char *key = tag_key((const char *)yn->tag);
     if (key && !*key) {
         set_err(y->err, MLVPC_ERR_SCHEMA, y->name, line, col, "unknown tag \"%s\"", (const char *)yn->tag);
@@ -185,7 +196,11 @@ static tnode *from_yaml(ycx *y, yaml_node_t *yn, int depth)
     if (yn->type == YAML_SCALAR_NODE) {
         const char *s = (const char *)yn->data.scalar.value;
         bool truth = false;
-        tn_type t = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !key ? plain_type(s, &truth) : TN_STR;
+        bool explicit_str = yn->tag && strcmp((const char *)yn->tag, YAML_STR_TAG) == 0 &&
+                            yn->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+        bool tagged = yn->tag && strcmp((const char *)yn->tag, YAML_STR_TAG) != 0; /* !!str, !!int, ... */
+        tn_type t = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !key && !tagged && !explicit_str
+                        ? plain_type(s, &truth) : TN_STR;
         n = node(y->ar, t, line, col);
         if (n) {
             n->truth = truth;
@@ -212,6 +227,13 @@ static tnode *from_yaml(ycx *y, yaml_node_t *yn, int depth)
                     y->failed = true;
                     return NULL;
                 }
+                for (uint32_t j = 0; j < i; j++)
+                    if (strcmp(n->keys[j], (const char *)k->data.scalar.value) == 0) {
+                        set_err(y->err, MLVPC_ERR_SCHEMA, y->name, (unsigned)k->start_mark.line + 1,
+                                (unsigned)k->start_mark.column + 1, "duplicate key \"%s\"", n->keys[j]);
+                        y->failed = true;
+                        return NULL;
+                    }
                 if (!(n->keys[i] = arena_strndup(y->ar, (const char *)k->data.scalar.value, k->data.scalar.length)) ||
                     !(n->kids[i] = from_yaml(y, yaml_document_get_node(y->doc, pr->value), depth + 1)))
                     n = NULL;
@@ -252,12 +274,25 @@ tnode *tree_yaml(arena *ar, const char *name, const char *buf, size_t len, mlvpc
         yaml_parser_delete(&p);
         return NULL;
     }
+    /* One document per file: a second one would be ignored silently. */
+    yaml_document_t more;
+    bool second = false;
+    if (yaml_parser_load(&p, &more)) {
+        second = yaml_document_get_root_node(&more) != NULL;
+        yaml_document_delete(&more);
+    }
     yaml_parser_delete(&p);
-    ycx y = { ar, &doc, name, err, false };
+    size_t nnodes = (size_t)(doc.nodes.top - doc.nodes.start);
+    ycx y = { ar, &doc, name, err, false, calloc(nnodes + 1, 1) };
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    tnode *t = root ? from_yaml(&y, root, 0) : node(ar, TN_NULL, 1, 1);
-    if (!t && !y.failed)
+    tnode *t = NULL;
+    if (!y.seen)
         set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
+    else if (second)
+        set_err(err, MLVPC_ERR_SCHEMA, name, 1, 1, "more than one YAML document in the file");
+    else if (!(t = root ? from_yaml(&y, root, 0) : node(ar, TN_NULL, 1, 1)) && !y.failed)
+        set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
+    free(y.seen);
     yaml_document_delete(&doc);
     return t;
 }

@@ -173,6 +173,7 @@ typedef struct mv_sg {
     mv_sg_rule *rules; /* ingress first, then egress */
     uint32_t nrules, ningress;
     bool is_default; /* the VPC's "default" group */
+    bool incomplete; /* the input has rules it does not give fully (a template's unknown values) */
 } mv_sg;
 
 enum { MV_NACL_STAR_RULE = 32767 }; /* rule numbers from here on are "*" */
@@ -193,6 +194,7 @@ typedef struct mv_nacl {
     uint32_t nsubnets;
     mv_nacl_entry *entries; /* ingress then egress, each by ascending rule number */
     uint32_t nentries, ningress;
+    bool incomplete; /* the input has entries it does not give fully */
 } mv_nacl;
 
 typedef struct mv_gw_attach {
