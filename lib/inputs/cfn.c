@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util/vec.h"
+#include "build.h"
 
 /* ------------------------------------------------------------------ values */
 
@@ -26,81 +26,24 @@ typedef struct cval {
 
 enum { CFN_MAX_DEPTH = 64 };
 
-typedef struct pend {
-    uint32_t target; /* symbol of the resource the item belongs to */
-    uint32_t other;  /* a second symbol (subnet, VPC, ...) */
-    bool stock;      /* a default SG's stock rule (CDK's custom resource removes those) */
-    const tnode *at; /* where the template states it */
-    ip_prefix cidr;  /* P_VPC_CIDR */
-    union {
-        mv_route route;
-        mv_sg_rule rule;
-        mv_nacl_entry entry;
-    } u;
-} pend;
-
-enum {
-    P_ROUTE, P_RTB_ASSOC, P_SG_RULE, P_NACL_ENTRY, P_NACL_ASSOC, P_IGW_ATTACH, P_DHCP_ASSOC, P_SG_STRIP,
-    P_INCOMPLETE, /* an SG or NACL with a rule or entry the template does not give fully */
-    P_VPC_CIDR,   /* a VPC's additional CIDR (AWS::EC2::VPCCidrBlock) */
-    P_COUNT
-};
-
 enum { CFN_MAX_STEPS = 2000000 }; /* evaluation steps per template: bounds exponential templates */
 
 typedef struct cfn {
     uint32_t steps;
     mlvpc_model *m;
     const tnode *root, *resources, *params, *mappings, *conditions;
-    uint32_t file, region, account;
-    mlvpc_diag *err;
-    bool failed;
-    int8_t *cond;       /* per condition: -2 not evaluated, -3 in progress, else mv_tri */
-    vec pend[P_COUNT];  /* pend */
-    vec made[MK_COUNT]; /* uint32_t: indices of resources this template added */
+    mbuild b;
+    int8_t *cond; /* per condition: -2 not evaluated, -3 in progress, else mv_tri */
 } cfn;
 
-static const char *S(const cfn *c, uint32_t sym) { return sym ? model_str(c->m, sym) : "?"; }
-
-static void fail(cfn *c, const tnode *at, mlvpc_status st, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void fail(cfn *c, const tnode *at, mlvpc_status st, const char *fmt, ...)
-{
-    if (c->failed)
-        return;
-    c->failed = true;
-    if (!c->err)
-        return;
-    memset(c->err, 0, sizeof *c->err);
-    c->err->status = st;
-    snprintf(c->err->file, sizeof c->err->file, "%s", model_file(c->m, c->file));
-    if (at) {
-        c->err->line = at->line;
-        c->err->column = at->col;
-    }
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err->text, sizeof c->err->text, fmt, ap);
-    va_end(ap);
-}
-
-static void warn(cfn *c, const tnode *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void warn(cfn *c, const tnode *at, const char *fmt, ...)
-{
-    char text[MLVPC_DIAG_TEXT_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    model_warnf(c->m, MLVPC_SEV_WARNING, c->file, at ? at->line : 0, at ? at->col : 0, "%s", text);
-}
-
-static const char *dupstr(cfn *c, const char *s)
-{
-    char *d = s ? arena_strdup(&c->m->ar, s) : NULL;
-    if (s && !d)
-        fail(c, NULL, MLVPC_ERR_NOMEM, "out of memory");
-    return d;
-}
+#define fail(c, ...) mb_fail(&(c)->b, __VA_ARGS__)
+#define warn(c, ...) mb_warn(&(c)->b, __VA_ARGS__)
+#define S(c, sym) mb_str(&(c)->b, sym)
+#define sym(c, s) mb_sym(&(c)->b, s)
+#define dupstr(c, s) mb_dup(&(c)->b, s)
+#define add(c, k, id, at) mb_add(&(c)->b, k, id, at)
+#define pending(c, kind, p) mb_push(&(c)->b, kind, p)
+#define incomplete(c, id, at, what) mb_incomplete(&(c)->b, id, at, what)
 
 static cval unknown(void) { return (cval){ .k = CV_UNKNOWN }; }
 static cval str(cfn *c, const char *s, bool partial) { return (cval){ .k = CV_STR, .s = dupstr(c, s), .partial = partial }; }
@@ -163,9 +106,9 @@ static cval ref(cfn *c, const tnode *arg, int depth)
     if (strcmp(name, "AWS::NoValue") == 0)
         return (cval){ .k = CV_NULL };
     if (strcmp(name, "AWS::Region") == 0)
-        return c->region ? str(c, S(c, c->region), false) : str(c, "${AWS::Region}", true);
+        return c->b.region ? str(c, S(c, c->b.region), false) : str(c, "${AWS::Region}", true);
     if (strcmp(name, "AWS::AccountId") == 0)
-        return c->account ? str(c, S(c, c->account), false) : str(c, "${AWS::AccountId}", true);
+        return c->b.account ? str(c, S(c, c->b.account), false) : str(c, "${AWS::AccountId}", true);
     if (strncmp(name, "AWS::", 5) == 0) {
         char ph[96];
         snprintf(ph, sizeof ph, "${%s}", name);
@@ -337,7 +280,7 @@ static cval select_(cfn *c, const tnode *arg, int depth)
         return unknown();
     if (list.k == CV_AZS) { /* distinct symbolic zones, enough to count AZs */
         char az[64];
-        snprintf(az, sizeof az, "%s-az%ld", c->region ? S(c, c->region) : "${AWS::Region}", idx + 1);
+        snprintf(az, sizeof az, "%s-az%ld", c->b.region ? S(c, c->b.region) : "${AWS::Region}", idx + 1);
         return str(c, az, true);
     }
     if (list.k != CV_LIST || (uint32_t)idx >= list.n)
@@ -404,7 +347,7 @@ static cval split(cfn *c, const tnode *arg, int depth)
 
 static cval ev(cfn *c, const tnode *n, int depth)
 {
-    if (!n || c->failed)
+    if (!n || c->b.failed)
         return unknown();
     if (depth > CFN_MAX_DEPTH || ++c->steps > CFN_MAX_STEPS) {
         fail(c, n, MLVPC_ERR_LIMIT, "%s", depth > CFN_MAX_DEPTH ? "intrinsic functions nested too deeply"
@@ -457,7 +400,7 @@ static cval ev(cfn *c, const tnode *n, int depth)
 
 static mv_tri cond_expr(cfn *c, const tnode *n, int depth)
 {
-    if (!n || c->failed)
+    if (!n || c->b.failed)
         return MV_UNKNOWN;
     if (depth > CFN_MAX_DEPTH || ++c->steps > CFN_MAX_STEPS) {
         fail(c, n, MLVPC_ERR_LIMIT, "conditions nested too deeply, or too many evaluation steps");
@@ -601,8 +544,6 @@ static bool pint(cfn *c, const tnode *n, int64_t *out)
     return true;
 }
 
-static uint32_t sym(cfn *c, const char *s) { return s ? model_sym(c->m, s, strlen(s)) : 0; }
-
 /* An id reference: the symbol of the value (a logical id, or an id given literally). */
 static mv_ref pref(cfn *c, const tnode *n)
 {
@@ -647,34 +588,6 @@ static bool pprefix(cfn *c, const tnode *res, const char *key, ip_prefix *out)
 
 /* ------------------------------------------------------------------ resources */
 
-/* Add resource `id` of kind k located at `at`; NULL (warned) for a duplicate.
- * The pointer is valid until the next add of the same kind. */
-static void *add(cfn *c, mv_kind k, const char *id, const tnode *at)
-{
-    uint32_t dup, s = sym(c, id);
-    uint32_t idx = s ? model_add(c->m, k, s, &dup) : MV_NONE;
-    if (idx == MV_NONE) {
-        if (s && dup != MV_NONE)
-            warn(c, at, "duplicate %s \"%s\" ignored", mv_kind_name(k), id);
-        else
-            fail(c, at, MLVPC_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    uint32_t at_made;
-    if (vec_push(&c->made[k], sizeof(uint32_t), &at_made) != 0) {
-        fail(c, at, MLVPC_ERR_NOMEM, "out of memory");
-        return NULL;
-    }
-    *VEC_AT(c->made[k], uint32_t, at_made) = idx;
-    mv_res *r = model_res(c->m, k, idx);
-    r->file = c->file;
-    r->line = at ? at->line : 0;
-    r->col = at ? at->col : 0;
-    r->region = c->region;
-    r->account = c->account;
-    return r;
-}
-
 static void tags(cfn *c, mv_res *r, const tnode *res)
 {
     const tnode *t = prop(c, res, "Tags");
@@ -694,25 +607,6 @@ static void tags(cfn *c, mv_res *r, const tnode *res)
         if (strcmp(g->key, "Name") == 0)
             r->name = g->value;
     }
-}
-
-static void pending(cfn *c, int kind, const pend *p)
-{
-    uint32_t at;
-    if (vec_push(&c->pend[kind], sizeof *p, &at) != 0) {
-        fail(c, NULL, MLVPC_ERR_NOMEM, "out of memory");
-        return;
-    }
-    *VEC_AT(c->pend[kind], pend, at) = *p;
-}
-
-/* The SG or NACL `id` has a rule or entry the template does not give fully. */
-static void incomplete(cfn *c, const char *id, const tnode *at, const char *what)
-{
-    pend p = { .target = sym(c, id), .at = at };
-    warn(c, at, "%s of \"%s\" cannot be known from the template: answers that depend on it are indeterminate", what,
-         id);
-    pending(c, P_INCOMPLETE, &p);
 }
 
 typedef void (*res_loader)(cfn *c, const char *id, const tnode *res);
@@ -796,7 +690,7 @@ static void load_route(cfn *c, const char *id, const tnode *res)
         { "NetworkInterfaceId", MT_ENI }, { "InstanceId", MT_INSTANCE }, { "VpcEndpointId", MT_GWLBE },
         { "CarrierGatewayId", MT_CARRIER }, { "LocalGatewayId", MT_LOCALGW }, { "CoreNetworkArn", MT_CORE },
     };
-    pend p = { .target = pref(c, prop(c, res, "RouteTableId")).sym, .at = res };
+    mb_item p = { .target = pref(c, prop(c, res, "RouteTableId")).sym, .at = res };
     mv_route *r = &p.u.route;
     if (!pprefix(c, res, "DestinationCidrBlock", &r->dst) && !pprefix(c, res, "DestinationIpv6CidrBlock", &r->dst))
         r->dst_pl = pref(c, prop(c, res, "DestinationPrefixListId"));
@@ -813,26 +707,26 @@ static void load_route(cfn *c, const char *id, const tnode *res)
         warn(c, res, "route \"%s\": its table, destination or target cannot be known from the template", id);
         return;
     }
-    pending(c, P_ROUTE, &p);
+    pending(c, MB_ROUTE, &p);
 }
 
 static void load_vpc_cidr(cfn *c, const char *id, const tnode *res)
 {
-    pend p = { .target = pref(c, prop(c, res, "VpcId")).sym, .at = res };
+    mb_item p = { .target = pref(c, prop(c, res, "VpcId")).sym, .at = res };
     if (!p.target || (!pprefix(c, res, "CidrBlock", &p.cidr) && !pprefix(c, res, "Ipv6CidrBlock", &p.cidr))) {
         warn(c, res, "\"%s\": its VPC or CIDR cannot be known from the template", id);
         return;
     }
-    pending(c, P_VPC_CIDR, &p);
+    pending(c, MB_VPC_CIDR, &p);
 }
 
 static void load_rtb_assoc(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(c, res, "RouteTableId")).sym, .other = pref(c, prop(c, res, "SubnetId")).sym,
+    mb_item p = { .target = pref(c, prop(c, res, "RouteTableId")).sym, .other = pref(c, prop(c, res, "SubnetId")).sym,
                .at = res };
     if (p.target && p.other)
-        pending(c, P_RTB_ASSOC, &p);
+        pending(c, MB_RTB_ASSOC, &p);
 }
 
 static void load_igw(cfn *c, const char *id, const tnode *res)
@@ -845,17 +739,17 @@ static void load_igw(cfn *c, const char *id, const tnode *res)
     tags(c, &t.r, res);
     *e = t;
     if (strcmp(res_type(c, id), "AWS::EC2::EgressOnlyInternetGateway") == 0) {
-        pend p = { .target = sym(c, id), .other = pref(c, prop(c, res, "VpcId")).sym };
-        pending(c, P_IGW_ATTACH, &p);
+        mb_item p = { .target = sym(c, id), .other = pref(c, prop(c, res, "VpcId")).sym };
+        pending(c, MB_IGW_ATTACH, &p);
     }
 }
 
 static void load_gw_attach(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(c, res, "InternetGatewayId")).sym, .other = pref(c, prop(c, res, "VpcId")).sym };
+    mb_item p = { .target = pref(c, prop(c, res, "InternetGatewayId")).sym, .other = pref(c, prop(c, res, "VpcId")).sym };
     if (p.target && p.other)
-        pending(c, P_IGW_ATTACH, &p);
+        pending(c, MB_IGW_ATTACH, &p);
 }
 
 static void load_nat(cfn *c, const char *id, const tnode *res)
@@ -934,11 +828,11 @@ static void sg_rules_inline(cfn *c, const char *id, const tnode *list, bool egre
     }
     for (uint32_t i = 0; list && i < list->n; i++) {
         const tnode *o = resolve(c, list->kids[i], 0);
-        pend p = { .target = sym(c, id) };
+        mb_item p = { .target = sym(c, id) };
         if (!o)
             continue; /* AWS::NoValue */
         if (o != &unknown_node && sg_rule(c, o, egress, &p.u.rule))
-            pending(c, P_SG_RULE, &p);
+            pending(c, MB_SG_RULE, &p);
         else
             incomplete(c, id, list->kids[i], "a security group rule");
     }
@@ -965,25 +859,20 @@ static void load_sg(cfn *c, const char *id, const tnode *res)
         sg_rules_inline(c, id, eg, true);
     } else {
         /* No egress stated: EC2 keeps the new group's allow-all IPv4 egress. */
-        pend p = { .target = sym(c, id) };
-        p.u.rule = (mv_sg_rule){ .egress = true, .m = { .proto = MV_PROTO_ALL, .port_hi = 65535, .icmp_type = -1,
-                                                        .icmp_code = -1 },
-                                 .peer = MP_CIDR };
-        ip_parse_prefix("0.0.0.0/0", &p.u.rule.cidr);
-        pending(c, P_SG_RULE, &p);
+        mb_allow_all_egress(&c->b, id, false);
     }
 }
 
 static void load_sg_rule_res(cfn *c, const char *id, const tnode *res)
 {
     bool egress = strcmp(res_type(c, id), "AWS::EC2::SecurityGroupEgress") == 0;
-    pend p = { .target = pref(c, prop(c, res, "GroupId")).sym, .at = res };
+    mb_item p = { .target = pref(c, prop(c, res, "GroupId")).sym, .at = res };
     if (!p.target) {
         warn(c, res, "\"%s\": its security group cannot be known from the template", id);
         return;
     }
     if (sg_rule(c, props(res), egress, &p.u.rule))
-        pending(c, P_SG_RULE, &p);
+        pending(c, MB_SG_RULE, &p);
     else
         incomplete(c, S(c, p.target), res, "a security group rule");
 }
@@ -1002,7 +891,7 @@ static void load_nacl(cfn *c, const char *id, const tnode *res)
 
 static void load_nacl_entry(cfn *c, const char *id, const tnode *res)
 {
-    pend p = { .target = pref(c, prop(c, res, "NetworkAclId")).sym, .at = res };
+    mb_item p = { .target = pref(c, prop(c, res, "NetworkAclId")).sym, .at = res };
     mv_nacl_entry *x = &p.u.entry;
     int64_t num = 0, proto = 0;
     if (!p.target) {
@@ -1044,16 +933,16 @@ static void load_nacl_entry(cfn *c, const char *id, const tnode *res)
         incomplete(c, S(c, p.target), res, "a network ACL entry's CIDR");
         return;
     }
-    pending(c, P_NACL_ENTRY, &p);
+    pending(c, MB_NACL_ENTRY, &p);
 }
 
 static void load_nacl_assoc(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(c, res, "NetworkAclId")).sym, .other = pref(c, prop(c, res, "SubnetId")).sym,
+    mb_item p = { .target = pref(c, prop(c, res, "NetworkAclId")).sym, .other = pref(c, prop(c, res, "SubnetId")).sym,
                .at = res };
     if (p.target && p.other)
-        pending(c, P_NACL_ASSOC, &p);
+        pending(c, MB_NACL_ASSOC, &p);
 }
 
 /* A policy object or string as JSON text (VPCE-POLICY-OPEN reads it), its
@@ -1196,10 +1085,10 @@ static void load_vpce(cfn *c, const char *id, const tnode *res)
         }
     }
     for (uint32_t i = 0; t.type == ME_GATEWAY && i < t.nrtbs; i++) {
-        pend p = { .target = t.rtbs[i].sym };
+        mb_item p = { .target = t.rtbs[i].sym };
         p.u.route = (mv_route){ .dst_pl = { sym(c, pl), MV_NONE }, .target = MT_VPCE_GW, .tgt = { sym(c, id), MV_NONE },
                                 .state = MS_ACTIVE, .origin = MO_STATIC };
-        pending(c, P_ROUTE, &p);
+        pending(c, MB_ROUTE, &p);
     }
 }
 
@@ -1247,9 +1136,9 @@ static void load_dhcp(cfn *c, const char *id, const tnode *res)
 static void load_dhcp_assoc(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(c, res, "VpcId")).sym, .other = pref(c, prop(c, res, "DhcpOptionsId")).sym };
+    mb_item p = { .target = pref(c, prop(c, res, "VpcId")).sym, .other = pref(c, prop(c, res, "DhcpOptionsId")).sym };
     if (p.target && p.other)
-        pending(c, P_DHCP_ASSOC, &p);
+        pending(c, MB_DHCP_ASSOC, &p);
 }
 
 static void load_pcx(cfn *c, const char *id, const tnode *res)
@@ -1259,8 +1148,8 @@ static void load_pcx(cfn *c, const char *id, const tnode *res)
     t.accepter.vpc = pref(c, prop(c, res, "PeerVpcId"));
     bool unk;
     const char *pr = pstr(c, res, "PeerRegion", &unk);
-    t.requester.region = c->region;
-    t.accepter.region = pr ? sym(c, pr) : c->region;
+    t.requester.region = c->b.region;
+    t.accepter.region = pr ? sym(c, pr) : c->b.region;
     t.status = "active";
     mv_pcx *e = add(c, MK_PCX, id, res);
     if (!e)
@@ -1274,9 +1163,9 @@ static void load_pcx(cfn *c, const char *id, const tnode *res)
 static void load_restrict_default_sg(cfn *c, const char *id, const tnode *res)
 {
     (void)id;
-    pend p = { .target = pref(c, prop(c, res, "DefaultSecurityGroupId")).sym };
+    mb_item p = { .target = pref(c, prop(c, res, "DefaultSecurityGroupId")).sym };
     if (p.target)
-        pending(c, P_SG_STRIP, &p);
+        pending(c, MB_SG_STRIP, &p);
 }
 
 /* ------------------------------------------------------------------ SageMaker */
@@ -1470,219 +1359,6 @@ static const struct {
     { "AWS::SageMaker::Endpoint", load_endpoint },
 };
 
-/* ------------------------------------------------------------------ what CloudFormation adds */
-
-static void implied_vpc_objects(cfn *c, uint32_t vidx)
-{
-    const mv_vpc *v = MV_AT(c->m, MK_VPC, mv_vpc, vidx);
-    const char *vid = S(c, v->r.id);
-    unsigned line = v->r.line, col = v->r.col;
-    tnode at = { .line = line, .col = col };
-    char id[320];
-    uint32_t vsym = v->r.id;
-
-    snprintf(id, sizeof id, "%s.MainRouteTable", vid);
-    mv_rtb *t = add(c, MK_RTB, id, &at);
-    if (t) {
-        mv_rtb x = { .r = t->r, .vpc = { vsym, MV_NONE }, .main = true };
-        *t = x;
-    }
-    snprintf(id, sizeof id, "%s.DefaultNetworkAcl", vid);
-    mv_nacl *n = add(c, MK_NACL, id, &at);
-    if (n) {
-        /* allow all both ways, then the final "*" deny (IPv4) */
-        mv_nacl x = { .r = n->r, .vpc = { vsym, MV_NONE }, .is_default = MV_TRUE };
-        x.entries = arena_calloc(&c->m->ar, 4, sizeof *x.entries);
-        if (x.entries) {
-            for (int e = 0; e < 2; e++) {
-                mv_nacl_entry a = { .rule = 100, .egress = e, .allow = true,
-                                    .m = { .proto = MV_PROTO_ALL, .port_hi = 65535, .icmp_type = -1, .icmp_code = -1 } };
-                ip_parse_prefix("0.0.0.0/0", &a.cidr);
-                mv_nacl_entry d = a;
-                d.rule = MV_NACL_STAR_RULE;
-                d.allow = false;
-                x.entries[x.nentries++] = a;
-                x.entries[x.nentries++] = d;
-            }
-            x.ningress = 2; /* ingress first */
-        }
-        *n = x;
-    }
-    snprintf(id, sizeof id, "%s.DefaultSecurityGroup", vid);
-    mv_sg *g = add(c, MK_SG, id, &at);
-    if (g) {
-        mv_sg x = { .r = g->r, .vpc = { vsym, MV_NONE }, .group_name = "default", .is_default = true,
-                    .description = "default VPC security group" };
-        *g = x;
-        /* Its stock rules: all from itself, all out (unless removed). */
-        pend in = { .target = sym(c, id), .stock = true }, out = in;
-        in.u.rule = (mv_sg_rule){ .m = { .proto = MV_PROTO_ALL, .port_hi = 65535, .icmp_type = -1, .icmp_code = -1 },
-                                  .peer = MP_SG, .ref = { sym(c, id), MV_NONE } };
-        out.u.rule = (mv_sg_rule){ .egress = true, .m = in.u.rule.m, .peer = MP_CIDR };
-        ip_parse_prefix("0.0.0.0/0", &out.u.rule.cidr);
-        pending(c, P_SG_RULE, &in);
-        pending(c, P_SG_RULE, &out);
-    }
-}
-
-/* The pending items of `kind` whose target is `s`, in order. */
-static uint32_t count_pending(const cfn *c, int kind, uint32_t s)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < c->pend[kind].n; i++)
-        n += VEC_AT(c->pend[kind], pend, i)->target == s;
-    return n;
-}
-
-static int cmp_entries(const void *a, const void *b)
-{
-    const mv_nacl_entry *x = a, *y = b;
-    if (x->egress != y->egress)
-        return x->egress ? 1 : -1;
-    return (int)x->rule - (int)y->rule;
-}
-
-static bool stripped(const cfn *c, uint32_t s)
-{
-    for (uint32_t i = 0; i < c->pend[P_SG_STRIP].n; i++)
-        if (VEC_AT(c->pend[P_SG_STRIP], pend, i)->target == s)
-            return true;
-    return false;
-}
-
-/* Items that name a resource this template does not create: said, not dropped silently. */
-static void external_targets(cfn *c)
-{
-    static const struct { int kind; mv_kind target; const char *what; } checks[] = {
-        { P_ROUTE, MK_RTB, "route table" }, { P_RTB_ASSOC, MK_RTB, "route table" }, { P_SG_RULE, MK_SG, "security group" },
-        { P_NACL_ENTRY, MK_NACL, "network ACL" }, { P_NACL_ASSOC, MK_NACL, "network ACL" },
-        { P_VPC_CIDR, MK_VPC, "VPC" },
-    };
-    for (size_t k = 0; k < sizeof checks / sizeof *checks; k++)
-        for (uint32_t i = 0; i < c->pend[checks[k].kind].n; i++) {
-            const pend *p = VEC_AT(c->pend[checks[k].kind], pend, i);
-            bool ours = false;
-            for (uint32_t j = 0; j < c->made[checks[k].target].n && !ours; j++)
-                ours = model_res(c->m, checks[k].target, *VEC_AT(c->made[checks[k].target], uint32_t, j))->id == p->target;
-            if (!ours)
-                warn(c, p->at, "%s \"%s\" is not created by this template: what the template adds to it is not "
-                     "modelled", checks[k].what, S(c, p->target));
-        }
-}
-
-static void apply_pending(cfn *c)
-{
-    mlvpc_model *m = c->m;
-    external_targets(c);
-    /* Additional VPC CIDRs (before the local routes they create). */
-    for (uint32_t i = 0; i < c->pend[P_VPC_CIDR].n; i++) {
-        const pend *p = VEC_AT(c->pend[P_VPC_CIDR], pend, i);
-        uint32_t v = model_find(m, MK_VPC, p->target);
-        if (v == MV_NONE)
-            continue;
-        mv_vpc *vp = MV_AT(m, MK_VPC, mv_vpc, v);
-        ip_prefix *all = arena_calloc(&m->ar, vp->ncidrs + 1, sizeof *all);
-        if (!all)
-            return;
-        if (vp->ncidrs)
-            memcpy(all, vp->cidrs, vp->ncidrs * sizeof *all);
-        all[vp->ncidrs] = p->cidr;
-        vp->cidrs = all;
-        vp->ncidrs++;
-    }
-    /* Endpoint interfaces are in their subnet's AZ. */
-    for (uint32_t k = 0; k < c->made[MK_ENI].n; k++) {
-        mv_eni *x = MV_AT(m, MK_ENI, mv_eni, *VEC_AT(c->made[MK_ENI], uint32_t, k));
-        uint32_t sn = model_find(m, MK_SUBNET, x->subnet.sym);
-        if (!x->az && sn != MV_NONE)
-            x->az = MV_AT(m, MK_SUBNET, mv_subnet, sn)->az;
-    }
-    /* Route tables: the local route of each VPC CIDR, then the template's routes. */
-    for (uint32_t k = 0; k < c->made[MK_RTB].n; k++) {
-        mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, *VEC_AT(c->made[MK_RTB], uint32_t, k));
-        uint32_t v = model_find(m, MK_VPC, t->vpc.sym);
-        const mv_vpc *vp = v != MV_NONE ? MV_AT(m, MK_VPC, mv_vpc, v) : NULL;
-        uint32_t n = count_pending(c, P_ROUTE, t->r.id) + (vp ? vp->ncidrs : 0), na = count_pending(c, P_RTB_ASSOC, t->r.id);
-        t->routes = n ? arena_calloc(&m->ar, n, sizeof *t->routes) : NULL;
-        t->assocs = na || t->main ? arena_calloc(&m->ar, na + 1, sizeof *t->assocs) : NULL;
-        for (uint32_t i = 0; vp && t->routes && i < vp->ncidrs; i++)
-            t->routes[t->nroutes++] = (mv_route){ .dst = vp->cidrs[i], .target = MT_LOCAL, .tgt = { sym(c, "local"), MV_NONE },
-                                                  .state = MS_ACTIVE, .origin = MO_TABLE };
-        for (uint32_t i = 0; t->routes && i < c->pend[P_ROUTE].n; i++)
-            if (VEC_AT(c->pend[P_ROUTE], pend, i)->target == t->r.id)
-                t->routes[t->nroutes++] = VEC_AT(c->pend[P_ROUTE], pend, i)->u.route;
-        if (t->assocs && t->main)
-            t->assocs[t->nassocs++] = (mv_rtb_assoc){ .main = true };
-        for (uint32_t i = 0; t->assocs && i < c->pend[P_RTB_ASSOC].n; i++)
-            if (VEC_AT(c->pend[P_RTB_ASSOC], pend, i)->target == t->r.id)
-                t->assocs[t->nassocs++] = (mv_rtb_assoc){ .subnet = { VEC_AT(c->pend[P_RTB_ASSOC], pend, i)->other, MV_NONE } };
-    }
-    /* Security groups. */
-    for (uint32_t k = 0; k < c->made[MK_SG].n; k++) {
-        mv_sg *g = MV_AT(m, MK_SG, mv_sg, *VEC_AT(c->made[MK_SG], uint32_t, k));
-        /* CDK's custom resource revokes the default group's stock rules only. */
-        bool strip = g->is_default && stripped(c, g->r.id);
-        uint32_t n = count_pending(c, P_SG_RULE, g->r.id);
-        g->rules = n ? arena_calloc(&m->ar, n, sizeof *g->rules) : NULL;
-        for (int egress = 0; egress < 2 && g->rules; egress++)
-            for (uint32_t i = 0; i < c->pend[P_SG_RULE].n; i++) {
-                const pend *p = VEC_AT(c->pend[P_SG_RULE], pend, i);
-                if (p->target == g->r.id && p->u.rule.egress == egress && !(strip && p->stock))
-                    g->rules[g->nrules++] = p->u.rule;
-                if (!egress)
-                    g->ningress = g->nrules;
-            }
-        g->incomplete = count_pending(c, P_INCOMPLETE, g->r.id) > 0;
-    }
-    /* Network ACLs: entries by direction and number, the final deny, associations. */
-    for (uint32_t k = 0; k < c->made[MK_NACL].n; k++) {
-        mv_nacl *a = MV_AT(m, MK_NACL, mv_nacl, *VEC_AT(c->made[MK_NACL], uint32_t, k));
-        if (a->is_default == MV_FALSE) {
-            uint32_t n = count_pending(c, P_NACL_ENTRY, a->r.id);
-            a->entries = arena_calloc(&m->ar, n + 2, sizeof *a->entries);
-            for (uint32_t i = 0; a->entries && i < c->pend[P_NACL_ENTRY].n; i++)
-                if (VEC_AT(c->pend[P_NACL_ENTRY], pend, i)->target == a->r.id)
-                    a->entries[a->nentries++] = VEC_AT(c->pend[P_NACL_ENTRY], pend, i)->u.entry;
-            for (int e = 0; e < 2 && a->entries; e++) {
-                mv_nacl_entry d = { .rule = MV_NACL_STAR_RULE, .egress = e,
-                                    .m = { .proto = MV_PROTO_ALL, .port_hi = 65535, .icmp_type = -1, .icmp_code = -1 } };
-                ip_parse_prefix("0.0.0.0/0", &d.cidr);
-                a->entries[a->nentries++] = d;
-            }
-            if (a->entries)
-                qsort(a->entries, a->nentries, sizeof *a->entries, cmp_entries);
-            a->ningress = 0;
-            while (a->ningress < a->nentries && !a->entries[a->ningress].egress)
-                a->ningress++;
-        }
-        a->incomplete = count_pending(c, P_INCOMPLETE, a->r.id) > 0;
-        uint32_t na = count_pending(c, P_NACL_ASSOC, a->r.id);
-        a->subnets = na ? arena_calloc(&m->ar, na, sizeof *a->subnets) : NULL;
-        for (uint32_t i = 0; a->subnets && i < c->pend[P_NACL_ASSOC].n; i++)
-            if (VEC_AT(c->pend[P_NACL_ASSOC], pend, i)->target == a->r.id)
-                a->subnets[a->nsubnets++] = (mv_ref){ VEC_AT(c->pend[P_NACL_ASSOC], pend, i)->other, MV_NONE };
-    }
-    /* Gateway attachments. */
-    static const mv_kind gws[] = { MK_IGW, MK_EIGW };
-    for (int gk = 0; gk < 2; gk++)
-        for (uint32_t k = 0; k < c->made[gws[gk]].n; k++) {
-            mv_igw *g = MV_AT(m, gws[gk], mv_igw, *VEC_AT(c->made[gws[gk]], uint32_t, k));
-            uint32_t n = count_pending(c, P_IGW_ATTACH, g->r.id);
-            g->attach = n ? arena_calloc(&m->ar, n, sizeof *g->attach) : NULL;
-            for (uint32_t i = 0; g->attach && i < c->pend[P_IGW_ATTACH].n; i++)
-                if (VEC_AT(c->pend[P_IGW_ATTACH], pend, i)->target == g->r.id)
-                    g->attach[g->nattach++] = (mv_gw_attach){ { VEC_AT(c->pend[P_IGW_ATTACH], pend, i)->other, MV_NONE },
-                                                              "available" };
-        }
-    /* DHCP options associations. */
-    for (uint32_t i = 0; i < c->pend[P_DHCP_ASSOC].n; i++) {
-        const pend *p = VEC_AT(c->pend[P_DHCP_ASSOC], pend, i);
-        uint32_t v = model_find(m, MK_VPC, p->target);
-        if (v != MV_NONE)
-            MV_AT(m, MK_VPC, mv_vpc, v)->dhcp = (mv_ref){ p->other, MV_NONE };
-    }
-}
-
 /* ------------------------------------------------------------------ entry points */
 
 bool cfn_is_template(const tnode *root)
@@ -1701,7 +1377,8 @@ bool cfn_is_template(const tnode *root)
 mlvpc_status cfn_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t region, uint32_t account,
                       mlvpc_diag *err)
 {
-    cfn c = { .m = m, .root = root, .file = file, .region = region, .account = account, .err = err };
+    cfn c = { .m = m, .root = root,
+              .b = { .m = m, .file = file, .region = region, .account = account, .source = "template", .err = err } };
     c.resources = tn_get(root, "Resources");
     c.params = tn_get(root, "Parameters");
     c.mappings = tn_get(root, "Mappings");
@@ -1713,7 +1390,7 @@ mlvpc_status cfn_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t
         return MLVPC_ERR_NOMEM;
     }
     memset(c.cond, -2, ncond + 1);
-    for (uint32_t i = 0; i < c.resources->n && !c.failed; i++) {
+    for (uint32_t i = 0; i < c.resources->n && !c.b.failed; i++) {
         const char *id = c.resources->keys[i];
         const tnode *res = c.resources->kids[i];
         const char *type = tn_get(res, "Type")->str;
@@ -1733,15 +1410,18 @@ mlvpc_status cfn_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t
             }
     }
     /* What AWS adds to every VPC the template creates. */
-    uint32_t nv = c.made[MK_VPC].n;
-    for (uint32_t k = 0; k < nv && !c.failed; k++)
-        implied_vpc_objects(&c, *VEC_AT(c.made[MK_VPC], uint32_t, k));
-    if (!c.failed)
-        apply_pending(&c);
-    for (int k = 0; k < P_COUNT; k++)
-        vec_release(&c.pend[k]);
-    for (int k = 0; k < MK_COUNT; k++)
-        vec_release(&c.made[k]);
+    uint32_t nv = c.b.made[MK_VPC].n;
+    for (uint32_t k = 0; k < nv && !c.b.failed; k++) {
+        uint32_t vidx = *VEC_AT(c.b.made[MK_VPC], uint32_t, k);
+        const char *vid = S(&c, MV_AT(m, MK_VPC, mv_vpc, vidx)->r.id);
+        char rtb[320], nacl[320], sg[320];
+        snprintf(rtb, sizeof rtb, "%s.MainRouteTable", vid);
+        snprintf(nacl, sizeof nacl, "%s.DefaultNetworkAcl", vid);
+        snprintf(sg, sizeof sg, "%s.DefaultSecurityGroup", vid);
+        mb_implied_vpc(&c.b, vidx, rtb, nacl, sg);
+    }
+    mb_finish(&c.b);
+    mb_release(&c.b);
     free(c.cond);
-    return c.failed ? (err ? err->status : MLVPC_ERR_SCHEMA) : MLVPC_OK;
+    return c.b.failed ? (err ? err->status : MLVPC_ERR_SCHEMA) : MLVPC_OK;
 }

@@ -1,0 +1,369 @@
+/* The model builder of the interpreted inputs (build.h). */
+#include "build.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void mb_fail(mbuild *b, const tnode *at, mlvpc_status st, const char *fmt, ...)
+{
+    if (b->failed)
+        return;
+    b->failed = true;
+    if (!b->err)
+        return;
+    memset(b->err, 0, sizeof *b->err);
+    b->err->status = st;
+    snprintf(b->err->file, sizeof b->err->file, "%s", model_file(b->m, b->file));
+    if (at) {
+        b->err->line = at->line;
+        b->err->column = at->col;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->err->text, sizeof b->err->text, fmt, ap);
+    va_end(ap);
+}
+
+void mb_warn(mbuild *b, const tnode *at, const char *fmt, ...)
+{
+    char text[MLVPC_DIAG_TEXT_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    model_warnf(b->m, MLVPC_SEV_WARNING, b->file, at ? at->line : 0, at ? at->col : 0, "%s", text);
+}
+
+const char *mb_dup(mbuild *b, const char *s)
+{
+    char *d = s ? arena_strdup(&b->m->ar, s) : NULL;
+    if (s && !d)
+        mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+    return d;
+}
+
+uint32_t mb_sym(mbuild *b, const char *s) { return s ? model_sym(b->m, s, strlen(s)) : 0; }
+
+const char *mb_str(const mbuild *b, uint32_t sym) { return sym ? model_str(b->m, sym) : "?"; }
+
+void *mb_add(mbuild *b, mv_kind k, const char *id, const tnode *at)
+{
+    uint32_t dup, s = mb_sym(b, id);
+    uint32_t idx = s ? model_add(b->m, k, s, &dup) : MV_NONE;
+    if (idx == MV_NONE) {
+        if (s && dup != MV_NONE)
+            mb_warn(b, at, "duplicate %s \"%s\" ignored", mv_kind_name(k), id);
+        else
+            mb_fail(b, at, MLVPC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    uint32_t at_made;
+    if (vec_push(&b->made[k], sizeof(uint32_t), &at_made) != 0) {
+        mb_fail(b, at, MLVPC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    *VEC_AT(b->made[k], uint32_t, at_made) = idx;
+    mv_res *r = model_res(b->m, k, idx);
+    r->file = b->file;
+    r->line = at ? at->line : 0;
+    r->col = at ? at->col : 0;
+    r->region = b->region;
+    r->account = b->account;
+    return r;
+}
+
+void mb_push(mbuild *b, int kind, const mb_item *it)
+{
+    uint32_t at;
+    if (vec_push(&b->items[kind], sizeof *it, &at) != 0) {
+        mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+        return;
+    }
+    *VEC_AT(b->items[kind], mb_item, at) = *it;
+}
+
+void mb_incomplete(mbuild *b, const char *id, const tnode *at, const char *what)
+{
+    mb_item p = { .target = mb_sym(b, id), .at = at };
+    mb_warn(b, at, "%s of \"%s\" cannot be known from the %s: answers that depend on it are indeterminate", what, id,
+            b->source);
+    mb_push(b, MB_INCOMPLETE, &p);
+}
+
+static const mv_match match_all = { .proto = MV_PROTO_ALL, .port_hi = 65535, .icmp_type = -1, .icmp_code = -1 };
+
+void mb_allow_all_egress(mbuild *b, const char *id, bool stock)
+{
+    mb_item p = { .target = mb_sym(b, id), .stock = stock };
+    p.u.rule = (mv_sg_rule){ .egress = true, .m = match_all, .peer = MP_CIDR };
+    ip_parse_prefix("0.0.0.0/0", &p.u.rule.cidr);
+    mb_push(b, MB_SG_RULE, &p);
+}
+
+void mb_implied_vpc(mbuild *b, uint32_t vidx, const char *main_rtb, const char *default_nacl, const char *default_sg)
+{
+    const mv_vpc *v = MV_AT(b->m, MK_VPC, mv_vpc, vidx);
+    tnode at = { .line = v->r.line, .col = v->r.col };
+    uint32_t vsym = v->r.id;
+
+    mv_rtb *t = mb_add(b, MK_RTB, main_rtb, &at);
+    if (t) {
+        mv_rtb x = { .r = t->r, .vpc = { vsym, MV_NONE }, .main = true };
+        *t = x;
+    }
+    mv_nacl *n = mb_add(b, MK_NACL, default_nacl, &at);
+    if (n) {
+        /* allow all both ways, then the final "*" deny (IPv4) */
+        mv_nacl x = { .r = n->r, .vpc = { vsym, MV_NONE }, .is_default = MV_TRUE };
+        x.entries = arena_calloc(&b->m->ar, 4, sizeof *x.entries);
+        if (x.entries) {
+            for (int e = 0; e < 2; e++) {
+                mv_nacl_entry a = { .rule = 100, .egress = e, .allow = true, .m = match_all };
+                ip_parse_prefix("0.0.0.0/0", &a.cidr);
+                mv_nacl_entry d = a;
+                d.rule = MV_NACL_STAR_RULE;
+                d.allow = false;
+                x.entries[x.nentries++] = a;
+                x.entries[x.nentries++] = d;
+            }
+            x.ningress = 2; /* ingress first */
+        }
+        *n = x;
+    }
+    mv_sg *g = mb_add(b, MK_SG, default_sg, &at);
+    if (g) {
+        mv_sg x = { .r = g->r, .vpc = { vsym, MV_NONE }, .group_name = "default", .is_default = true,
+                    .description = "default VPC security group" };
+        *g = x;
+        /* Its stock rules: all from itself, all out (unless removed). */
+        mb_item in = { .target = mb_sym(b, default_sg), .stock = true };
+        in.u.rule = (mv_sg_rule){ .m = match_all, .peer = MP_SG, .ref = { in.target, MV_NONE } };
+        mb_push(b, MB_SG_RULE, &in);
+        mb_allow_all_egress(b, default_sg, true);
+    }
+}
+
+/* ------------------------------------------------------------------ assembly */
+
+/* The items of `kind` whose target is `s`. */
+static uint32_t count_items(const mbuild *b, int kind, uint32_t s)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < b->items[kind].n; i++)
+        n += VEC_AT(b->items[kind], mb_item, i)->target == s;
+    return n;
+}
+
+#define ITEM(b, kind, i) VEC_AT((b)->items[kind], mb_item, i)
+
+static int cmp_entries(const void *a, const void *b)
+{
+    const mv_nacl_entry *x = a, *y = b;
+    if (x->egress != y->egress)
+        return x->egress ? 1 : -1;
+    return (int)x->rule - (int)y->rule;
+}
+
+static bool made_here(const mbuild *b, mv_kind k, uint32_t s)
+{
+    for (uint32_t j = 0; j < b->made[k].n; j++)
+        if (model_res(b->m, k, *VEC_AT(b->made[k], uint32_t, j))->id == s)
+            return true;
+    return false;
+}
+
+static void external_targets(mbuild *b)
+{
+    static const struct { int kind; mv_kind target; const char *what; } checks[] = {
+        { MB_ROUTE, MK_RTB, "route table" }, { MB_RTB_ASSOC, MK_RTB, "route table" }, { MB_MAIN_RTB, MK_RTB, "route table" },
+        { MB_SG_RULE, MK_SG, "security group" }, { MB_SG_STRIP, MK_SG, "security group" },
+        { MB_NACL_ENTRY, MK_NACL, "network ACL" }, { MB_NACL_ASSOC, MK_NACL, "network ACL" },
+        { MB_NACL_OWNED, MK_NACL, "network ACL" }, { MB_VPC_CIDR, MK_VPC, "VPC" },
+    };
+    for (size_t k = 0; k < sizeof checks / sizeof *checks; k++)
+        for (uint32_t i = 0; i < b->items[checks[k].kind].n; i++) {
+            const mb_item *p = ITEM(b, checks[k].kind, i);
+            if (!made_here(b, checks[k].target, p->target))
+                mb_warn(b, p->at, "%s \"%s\" is not created by this %s: what the %s adds to it is not modelled",
+                        checks[k].what, mb_str(b, p->target), b->source, b->source);
+        }
+}
+
+static void vpc_cidrs(mbuild *b)
+{
+    for (uint32_t i = 0; i < b->items[MB_VPC_CIDR].n; i++) {
+        const mb_item *p = ITEM(b, MB_VPC_CIDR, i);
+        uint32_t v = model_find(b->m, MK_VPC, p->target);
+        if (v == MV_NONE)
+            continue;
+        mv_vpc *vp = MV_AT(b->m, MK_VPC, mv_vpc, v);
+        ip_prefix *all = arena_calloc(&b->m->ar, vp->ncidrs + 1, sizeof *all);
+        if (!all) {
+            mb_fail(b, p->at, MLVPC_ERR_NOMEM, "out of memory");
+            return;
+        }
+        if (vp->ncidrs)
+            memcpy(all, vp->cidrs, vp->ncidrs * sizeof *all);
+        all[vp->ncidrs] = p->cidr;
+        vp->cidrs = all;
+        vp->ncidrs++;
+    }
+}
+
+/* A table named main by MB_MAIN_RTB replaces the VPC's implied main table. */
+static void main_tables(mbuild *b)
+{
+    for (uint32_t i = 0; i < b->items[MB_MAIN_RTB].n; i++) {
+        const mb_item *p = ITEM(b, MB_MAIN_RTB, i);
+        for (uint32_t k = 0; k < b->made[MK_RTB].n; k++) {
+            mv_rtb *t = MV_AT(b->m, MK_RTB, mv_rtb, *VEC_AT(b->made[MK_RTB], uint32_t, k));
+            if (t->r.id == p->target)
+                t->main = true;
+            else if (t->vpc.sym == p->other)
+                t->main = false;
+        }
+    }
+}
+
+static void route_tables(mbuild *b)
+{
+    mlvpc_model *m = b->m;
+    for (uint32_t k = 0; k < b->made[MK_RTB].n; k++) {
+        mv_rtb *t = MV_AT(m, MK_RTB, mv_rtb, *VEC_AT(b->made[MK_RTB], uint32_t, k));
+        uint32_t v = model_find(m, MK_VPC, t->vpc.sym);
+        const mv_vpc *vp = v != MV_NONE ? MV_AT(m, MK_VPC, mv_vpc, v) : NULL;
+        uint32_t n = count_items(b, MB_ROUTE, t->r.id) + (vp ? vp->ncidrs : 0), na = count_items(b, MB_RTB_ASSOC, t->r.id);
+        t->routes = n ? arena_calloc(&m->ar, n, sizeof *t->routes) : NULL;
+        t->assocs = na || t->main ? arena_calloc(&m->ar, na + 1, sizeof *t->assocs) : NULL;
+        if ((n && !t->routes) || ((na || t->main) && !t->assocs)) {
+            mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+            return;
+        }
+        for (uint32_t i = 0; vp && i < vp->ncidrs; i++)
+            t->routes[t->nroutes++] = (mv_route){ .dst = vp->cidrs[i], .target = MT_LOCAL, .tgt = { mb_sym(b, "local"), MV_NONE },
+                                                  .state = MS_ACTIVE, .origin = MO_TABLE };
+        for (uint32_t i = 0; i < b->items[MB_ROUTE].n; i++)
+            if (ITEM(b, MB_ROUTE, i)->target == t->r.id)
+                t->routes[t->nroutes++] = ITEM(b, MB_ROUTE, i)->u.route;
+        if (t->main)
+            t->assocs[t->nassocs++] = (mv_rtb_assoc){ .main = true };
+        for (uint32_t i = 0; i < b->items[MB_RTB_ASSOC].n; i++)
+            if (ITEM(b, MB_RTB_ASSOC, i)->target == t->r.id)
+                t->assocs[t->nassocs++] = (mv_rtb_assoc){ .subnet = { ITEM(b, MB_RTB_ASSOC, i)->other, MV_NONE } };
+    }
+}
+
+static void security_groups(mbuild *b)
+{
+    mlvpc_model *m = b->m;
+    for (uint32_t k = 0; k < b->made[MK_SG].n; k++) {
+        mv_sg *g = MV_AT(m, MK_SG, mv_sg, *VEC_AT(b->made[MK_SG], uint32_t, k));
+        bool strip = count_items(b, MB_SG_STRIP, g->r.id) > 0;
+        uint32_t n = count_items(b, MB_SG_RULE, g->r.id);
+        g->rules = n ? arena_calloc(&m->ar, n, sizeof *g->rules) : NULL;
+        if (n && !g->rules) {
+            mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+            return;
+        }
+        for (int egress = 0; egress < 2; egress++) {
+            for (uint32_t i = 0; i < b->items[MB_SG_RULE].n; i++) {
+                const mb_item *p = ITEM(b, MB_SG_RULE, i);
+                if (p->target == g->r.id && p->u.rule.egress == egress && !(strip && p->stock))
+                    g->rules[g->nrules++] = p->u.rule;
+            }
+            if (!egress)
+                g->ningress = g->nrules;
+        }
+        g->incomplete = count_items(b, MB_INCOMPLETE, g->r.id) > 0;
+    }
+}
+
+static void nacls(mbuild *b)
+{
+    mlvpc_model *m = b->m;
+    for (uint32_t k = 0; k < b->made[MK_NACL].n; k++) {
+        mv_nacl *a = MV_AT(m, MK_NACL, mv_nacl, *VEC_AT(b->made[MK_NACL], uint32_t, k));
+        if (a->is_default == MV_FALSE || count_items(b, MB_NACL_OWNED, a->r.id)) {
+            uint32_t n = count_items(b, MB_NACL_ENTRY, a->r.id);
+            a->entries = arena_calloc(&m->ar, n + 2, sizeof *a->entries);
+            a->nentries = 0;
+            if (!a->entries) {
+                mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+                return;
+            }
+            for (uint32_t i = 0; i < b->items[MB_NACL_ENTRY].n; i++)
+                if (ITEM(b, MB_NACL_ENTRY, i)->target == a->r.id)
+                    a->entries[a->nentries++] = ITEM(b, MB_NACL_ENTRY, i)->u.entry;
+            for (int e = 0; e < 2; e++) {
+                mv_nacl_entry d = { .rule = MV_NACL_STAR_RULE, .egress = e, .m = match_all };
+                ip_parse_prefix("0.0.0.0/0", &d.cidr);
+                a->entries[a->nentries++] = d;
+            }
+            qsort(a->entries, a->nentries, sizeof *a->entries, cmp_entries);
+            a->ningress = 0;
+            while (a->ningress < a->nentries && !a->entries[a->ningress].egress)
+                a->ningress++;
+        }
+        a->incomplete = count_items(b, MB_INCOMPLETE, a->r.id) > 0;
+        uint32_t na = count_items(b, MB_NACL_ASSOC, a->r.id);
+        a->subnets = na ? arena_calloc(&m->ar, na, sizeof *a->subnets) : NULL;
+        for (uint32_t i = 0; a->subnets && i < b->items[MB_NACL_ASSOC].n; i++)
+            if (ITEM(b, MB_NACL_ASSOC, i)->target == a->r.id)
+                a->subnets[a->nsubnets++] = (mv_ref){ ITEM(b, MB_NACL_ASSOC, i)->other, MV_NONE };
+    }
+}
+
+static void attachments(mbuild *b)
+{
+    mlvpc_model *m = b->m;
+    static const mv_kind gws[] = { MK_IGW, MK_EIGW };
+    for (int gk = 0; gk < 2; gk++)
+        for (uint32_t k = 0; k < b->made[gws[gk]].n; k++) {
+            mv_igw *g = MV_AT(m, gws[gk], mv_igw, *VEC_AT(b->made[gws[gk]], uint32_t, k));
+            uint32_t n = count_items(b, MB_IGW_ATTACH, g->r.id);
+            g->attach = n ? arena_calloc(&m->ar, n, sizeof *g->attach) : NULL;
+            for (uint32_t i = 0; g->attach && i < b->items[MB_IGW_ATTACH].n; i++)
+                if (ITEM(b, MB_IGW_ATTACH, i)->target == g->r.id)
+                    g->attach[g->nattach++] = (mv_gw_attach){ { ITEM(b, MB_IGW_ATTACH, i)->other, MV_NONE }, "available" };
+        }
+    for (uint32_t i = 0; i < b->items[MB_DHCP_ASSOC].n; i++) {
+        const mb_item *p = ITEM(b, MB_DHCP_ASSOC, i);
+        uint32_t v = model_find(m, MK_VPC, p->target);
+        if (v != MV_NONE)
+            MV_AT(m, MK_VPC, mv_vpc, v)->dhcp = (mv_ref){ p->other, MV_NONE };
+    }
+}
+
+void mb_finish(mbuild *b)
+{
+    if (b->failed)
+        return;
+    external_targets(b);
+    vpc_cidrs(b); /* before the local routes they create */
+    /* Endpoint interfaces are in their subnet's AZ. */
+    for (uint32_t k = 0; k < b->made[MK_ENI].n; k++) {
+        mv_eni *x = MV_AT(b->m, MK_ENI, mv_eni, *VEC_AT(b->made[MK_ENI], uint32_t, k));
+        uint32_t sn = model_find(b->m, MK_SUBNET, x->subnet.sym);
+        if (!x->az && sn != MV_NONE)
+            x->az = MV_AT(b->m, MK_SUBNET, mv_subnet, sn)->az;
+    }
+    main_tables(b);
+    if (!b->failed)
+        route_tables(b);
+    if (!b->failed)
+        security_groups(b);
+    if (!b->failed)
+        nacls(b);
+    if (!b->failed)
+        attachments(b);
+}
+
+void mb_release(mbuild *b)
+{
+    for (int k = 0; k < MB_COUNT; k++)
+        vec_release(&b->items[k]);
+    for (int k = 0; k < MK_COUNT; k++)
+        vec_release(&b->made[k]);
+}
