@@ -1263,6 +1263,10 @@ static void trace_place(tctx *c, const place *src, const dest *d)
                 pvpc = MV_NONE;
         }
         peer_eni = pvpc == MV_NONE ? MV_NONE : eni_by_ip(c->e, &d->ip, pvpc);
+        /* An interface a template creates has no address yet: the
+         * destination stands for it (its representative address). */
+        if (peer_eni == MV_NONE && r->target == MT_LOCAL && d->eni != MV_NONE)
+            peer_eni = d->eni;
     } else if (route_unknown) {
         /* The route is unknown (route_step below says why): judge the SGs as
          * if the destination's groups were seen, so that a block reported
@@ -1462,6 +1466,12 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
     }
     if ((i = lookup(m, MK_NOTEBOOK, ref)) != MV_NONE) {
         const mv_notebook *nb = MV_AT(m, MK_NOTEBOOK, mv_notebook, i);
+        if (nb->place.present == MV_UNKNOWN || (nb->place.present == MV_TRUE && nb->direct_internet == MV_UNKNOWN)) {
+            snprintf(res->error, sizeof res->error, "%s: %s", ref,
+                     nb->place.present == MV_UNKNOWN ? "its subnet or security groups are not known from the input"
+                                                     : "its DirectInternetAccess is not known from the input");
+            return 1; /* indeterminate */
+        }
         if (nb->place.present != MV_TRUE) {
             place_sagemaker_only(m, &nb->r, out);
             return 0;
@@ -1523,6 +1533,11 @@ static int resolve_source(const mlvpc_model *m, reach_engine *e, const char *ref
         const mv_model_res *x = MV_AT(m, MK_MODEL, mv_model_res, i);
         bool iso = x->isolation == MV_TRUE && !platform;
         *mode = iso ? SM_ISOLATED : SM_NORMAL;
+        if (!iso && (x->place.present == MV_UNKNOWN || (x->isolation == MV_UNKNOWN && !platform))) {
+            snprintf(res->error, sizeof res->error, "%s: its VPC configuration or network isolation is not known from "
+                     "the input", ref);
+            return 1;
+        }
         if (x->place.present != MV_TRUE && !iso)
             place_sagemaker_only(m, &x->r, out);
         else

@@ -145,6 +145,51 @@ void mb_implied_vpc(mbuild *b, uint32_t vidx, const char *main_rtb, const char *
     }
 }
 
+void mb_vpce_parts(mbuild *b, const char *id, const char *pl, const tnode *at)
+{
+    uint32_t idx = model_find(b->m, MK_VPCE, mb_sym(b, id));
+    if (idx == MV_NONE)
+        return;
+    mv_vpce *t = MV_AT(b->m, MK_VPCE, mv_vpce, idx);
+    if (!t->policy && (t->type == ME_GATEWAY || t->type == ME_INTERFACE))
+        t->policy = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]}";
+    uint32_t neni = t->type == ME_INTERFACE ? t->nsubnets : 0;
+    t->enis = neni ? arena_calloc(&b->m->ar, neni, sizeof *t->enis) : NULL;
+    t->nenis = 0;
+    for (uint32_t i = 0; t->enis && i < neni; i++) {
+        char eid[320];
+        snprintf(eid, sizeof eid, "%s.Eni%u", id, i + 1);
+        t->enis[t->nenis++] = (mv_ref){ mb_sym(b, eid), MV_NONE };
+    }
+    for (uint32_t i = 0; i < t->nenis; i++) {
+        mv_eni *x = mb_add(b, MK_ENI, mb_str(b, t->enis[i].sym), at);
+        if (!x)
+            return;
+        mv_eni n = { .r = x->r, .subnet = t->subnets[i], .vpc = t->vpc, .interface_type = "vpc_endpoint",
+                     .description = t->r.id ? mb_str(b, t->r.id) : NULL, .requester_managed = MV_TRUE,
+                     .source_dest_check = MV_TRUE, .deny_igw = MV_FALSE, .status = "in-use", .sgs = t->sgs,
+                     .nsgs = t->nsgs, .instance = { 0, MV_NONE }, .owner_idx = MV_NONE };
+        n.r.tags_unknown = false;
+        *x = n;
+    }
+    if (!pl)
+        pl = t->service_name ? t->service_name : "?";
+    uint32_t plsym = mb_sym(b, pl);
+    if (t->type == ME_GATEWAY && t->nrtbs && model_find(b->m, MK_PL, plsym) == MV_NONE) {
+        mv_pl *l = mb_add(b, MK_PL, pl, at);
+        if (l) {
+            mv_pl x = { .r = l->r, .pl_name = t->service_name, .af = IP_V4, .max_entries = -1, .aws_managed = true };
+            *l = x;
+        }
+    }
+    for (uint32_t i = 0; t->type == ME_GATEWAY && i < t->nrtbs; i++) {
+        mb_item p = { .target = t->rtbs[i].sym, .at = at };
+        p.u.route = (mv_route){ .dst_pl = { plsym, MV_NONE }, .target = MT_VPCE_GW, .tgt = { mb_sym(b, id), MV_NONE },
+                                .state = MS_ACTIVE, .origin = MO_STATIC };
+        mb_push(b, MB_ROUTE, &p);
+    }
+}
+
 /* ------------------------------------------------------------------ assembly */
 
 /* The items of `kind` whose target is `s`. */

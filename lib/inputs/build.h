@@ -90,6 +90,14 @@ void mb_allow_all_egress(mbuild *b, const char *id, bool stock);
  * route table, default network ACL and default SG, under the given ids. */
 void mb_implied_vpc(mbuild *b, uint32_t vidx, const char *main_rtb, const char *default_nacl, const char *default_sg);
 
+/* What deploying endpoint `id` (already added, its fields set) creates:
+ * for an interface endpoint a network interface in each subnet ("ID.EniN",
+ * its address the subnet's to choose); for a gateway endpoint its service's
+ * prefix-list route in each of its tables (the AWS-managed list, named after
+ * the service unless the input knows its id `pl`, its entries unknown). An
+ * absent policy becomes AWS's full-access default. */
+void mb_vpce_parts(mbuild *b, const char *id, const char *pl, const tnode *at);
+
 /* Assemble the items into the objects this input added. Items naming an
  * object the input does not add are warned about, not dropped silently. */
 void mb_finish(mbuild *b);

@@ -1042,18 +1042,6 @@ static void load_vpce(cfn *c, const char *id, const tnode *res)
                                       : json_text(c, pol, buf, sizeof buf, &len);
         /* Unknown or too long: text VPCE-POLICY-OPEN cannot read, so it says indeterminate. */
         t.policy = ok && len < sizeof buf ? dupstr(c, buf) : "{ unknown policy";
-    } else if (t.type == ME_GATEWAY || t.type == ME_INTERFACE) {
-        /* Absent: AWS attaches the full-access default policy. */
-        t.policy = "{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]}";
-    }
-    /* An interface endpoint gets a network interface in each of its subnets
-     * when deployed; its address is the subnet's to choose. */
-    uint32_t neni = t.type == ME_INTERFACE ? t.nsubnets : 0;
-    t.enis = neni ? arena_calloc(&c->m->ar, neni, sizeof *t.enis) : NULL;
-    for (uint32_t i = 0; t.enis && i < neni; i++) {
-        char eid[320];
-        snprintf(eid, sizeof eid, "%s.Eni%u", id, i + 1);
-        t.enis[t.nenis++] = (mv_ref){ sym(c, eid), MV_NONE };
     }
     mv_vpce *e = add(c, MK_VPCE, id, res);
     if (!e)
@@ -1061,35 +1049,7 @@ static void load_vpce(cfn *c, const char *id, const tnode *res)
     t.r = e->r;
     tags(c, &t.r, res);
     *e = t;
-    for (uint32_t i = 0; i < t.nenis; i++) {
-        mv_eni *x = add(c, MK_ENI, S(c, t.enis[i].sym), res);
-        if (!x)
-            return;
-        mv_eni n = { .r = x->r, .subnet = t.subnets[i], .vpc = t.vpc, .interface_type = "vpc_endpoint",
-                     .description = dupstr(c, id), .requester_managed = MV_TRUE, .source_dest_check = MV_TRUE,
-                     .deny_igw = MV_FALSE, .status = "in-use", .sgs = t.sgs, .nsgs = t.nsgs,
-                     .instance = { 0, MV_NONE }, .owner_idx = MV_NONE };
-        n.r.tags_unknown = false;
-        *x = n;
-    }
-    /* A gateway endpoint adds its service's prefix-list route to each of its
-     * tables. The AWS-managed list is named after the service; its id and
-     * entries are not in a template. */
-    char pl[160];
-    snprintf(pl, sizeof pl, "%s", t.service_name ? t.service_name : "?");
-    if (t.type == ME_GATEWAY && t.nrtbs && model_find(c->m, MK_PL, sym(c, pl)) == MV_NONE) {
-        mv_pl *l = add(c, MK_PL, pl, res);
-        if (l) {
-            mv_pl x = { .r = l->r, .pl_name = dupstr(c, pl), .af = IP_V4, .max_entries = -1, .aws_managed = true };
-            *l = x;
-        }
-    }
-    for (uint32_t i = 0; t.type == ME_GATEWAY && i < t.nrtbs; i++) {
-        mb_item p = { .target = t.rtbs[i].sym };
-        p.u.route = (mv_route){ .dst_pl = { sym(c, pl), MV_NONE }, .target = MT_VPCE_GW, .tgt = { sym(c, id), MV_NONE },
-                                .state = MS_ACTIVE, .origin = MO_STATIC };
-        pending(c, MB_ROUTE, &p);
-    }
+    mb_vpce_parts(&c->b, id, NULL, res);
 }
 
 static void load_flowlog(cfn *c, const char *id, const tnode *res)

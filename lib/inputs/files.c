@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cfn.h"
+#include "tf.h"
 #include "load.h"
 
 enum {
@@ -194,11 +195,21 @@ static bool looks_yaml(const char *path, const char *buf, size_t size)
     return i < size && buf[i] != '{' && buf[i] != '[';
 }
 
-static mlvpc_status load_template(mlvpc_model *m, const tnode *t, uint32_t fidx, uint32_t region, uint32_t account,
-                                  mlvpc_diag *err)
+/* An interpreted input (a CloudFormation template, Terraform): true when t is one. */
+static bool load_interpreted(mlvpc_model *m, const tnode *t, uint32_t fidx, uint32_t region, uint32_t account,
+                             mlvpc_diag *err, mlvpc_status *st)
 {
-    VEC_AT(m->files, mv_file, fidx)->format = MF_CLOUDFORMATION;
-    return cfn_load(m, t, fidx, region, account, err);
+    if (cfn_is_template(t)) {
+        VEC_AT(m->files, mv_file, fidx)->format = MF_CLOUDFORMATION;
+        *st = cfn_load(m, t, fidx, region, account, err);
+        return true;
+    }
+    if (tf_is_terraform(t)) {
+        VEC_AT(m->files, mv_file, fidx)->format = MF_TERRAFORM;
+        *st = tf_load(m, t, fidx, region, account, err);
+        return true;
+    }
+    return false;
 }
 
 mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, size_t size,
@@ -235,16 +246,16 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
                 memset(err, 0, sizeof *err);
         } else if (!t)
             st = err ? err->status : MLVPC_ERR_SYNTAX;
-        else if ((recognised = cfn_is_template(t)))
-            st = load_template(m, t, fidx, L.region, L.account, err);
+        else
+            recognised = load_interpreted(m, t, fidx, L.region, L.account, err, &st);
     } else if ((rc = json_parse_stream(&d, buf, size, JSON_MAX_DEPTH, awscli_stream_elem, &L)) == -4 ||
                (rc == 0 && !L.failed && ((recognised = awscli_load_doc(&L)), L.failed))) {
         /* (EC2 describe lists are loaded element by element while parsing.) */
         st = L.st;
     } else if (rc == 0 && !recognised) {
         tnode *t = tree_from_jdoc(&m->ar, &d);
-        if (t && (recognised = cfn_is_template(t)))
-            st = load_template(m, t, fidx, L.region, L.account, err);
+        if (t)
+            recognised = load_interpreted(m, t, fidx, L.region, L.account, err, &st);
     } else if (rc != 0) {
         st = rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX;
         set_err(err, st, path, "%s", d.err);
