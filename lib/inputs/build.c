@@ -82,6 +82,7 @@ void mb_push(mbuild *b, int kind, const mb_item *it)
         return;
     }
     *VEC_AT(b->items[kind], mb_item, at) = *it;
+    VEC_AT(b->items[kind], mb_item, at)->seq = at;
 }
 
 void mb_incomplete(mbuild *b, const char *id, const tnode *at, const char *what)
@@ -192,13 +193,38 @@ void mb_vpce_parts(mbuild *b, const char *id, const char *pl, const tnode *at)
 
 /* ------------------------------------------------------------------ assembly */
 
-/* The items of `kind` whose target is `s`. */
+static int cmp_items(const void *a, const void *b)
+{
+    const mb_item *x = a, *y = b;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* [*lo, *hi): the items of `kind` whose target is `s`, in push order (the
+ * items are sorted by target first). */
+static uint32_t item_range(const mbuild *b, int kind, uint32_t s, uint32_t *lo, uint32_t *hi)
+{
+    const mb_item *v = b->items[kind].data;
+    uint32_t l = 0, h = b->items[kind].n;
+    while (l < h) {
+        uint32_t mid = l + (h - l) / 2;
+        if (v[mid].target < s)
+            l = mid + 1;
+        else
+            h = mid;
+    }
+    *lo = l;
+    for (h = l; h < b->items[kind].n && v[h].target == s;)
+        h++;
+    *hi = h;
+    return h - l;
+}
+
 static uint32_t count_items(const mbuild *b, int kind, uint32_t s)
 {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < b->items[kind].n; i++)
-        n += VEC_AT(b->items[kind], mb_item, i)->target == s;
-    return n;
+    uint32_t lo, hi;
+    return item_range(b, kind, s, &lo, &hi);
 }
 
 #define ITEM(b, kind, i) VEC_AT((b)->items[kind], mb_item, i)
@@ -211,11 +237,22 @@ static int cmp_entries(const void *a, const void *b)
     return (int)x->rule - (int)y->rule;
 }
 
+/* Whether this input added object `s` of kind k (made[k] is ascending: the
+ * model appends). */
 static bool made_here(const mbuild *b, mv_kind k, uint32_t s)
 {
-    for (uint32_t j = 0; j < b->made[k].n; j++)
-        if (model_res(b->m, k, *VEC_AT(b->made[k], uint32_t, j))->id == s)
+    uint32_t idx = model_find(b->m, k, s);
+    const uint32_t *v = b->made[k].data;
+    uint32_t l = 0, h = b->made[k].n;
+    while (idx != MV_NONE && l < h) {
+        uint32_t mid = l + (h - l) / 2;
+        if (v[mid] == idx)
             return true;
+        if (v[mid] < idx)
+            l = mid + 1;
+        else
+            h = mid;
+    }
     return false;
 }
 
@@ -289,14 +326,13 @@ static void route_tables(mbuild *b)
         for (uint32_t i = 0; vp && i < vp->ncidrs; i++)
             t->routes[t->nroutes++] = (mv_route){ .dst = vp->cidrs[i], .target = MT_LOCAL, .tgt = { mb_sym(b, "local"), MV_NONE },
                                                   .state = MS_ACTIVE, .origin = MO_TABLE };
-        for (uint32_t i = 0; i < b->items[MB_ROUTE].n; i++)
-            if (ITEM(b, MB_ROUTE, i)->target == t->r.id)
-                t->routes[t->nroutes++] = ITEM(b, MB_ROUTE, i)->u.route;
+        uint32_t lo, hi;
+        for (item_range(b, MB_ROUTE, t->r.id, &lo, &hi); lo < hi; lo++)
+            t->routes[t->nroutes++] = ITEM(b, MB_ROUTE, lo)->u.route;
         if (t->main)
             t->assocs[t->nassocs++] = (mv_rtb_assoc){ .main = true };
-        for (uint32_t i = 0; i < b->items[MB_RTB_ASSOC].n; i++)
-            if (ITEM(b, MB_RTB_ASSOC, i)->target == t->r.id)
-                t->assocs[t->nassocs++] = (mv_rtb_assoc){ .subnet = { ITEM(b, MB_RTB_ASSOC, i)->other, MV_NONE } };
+        for (item_range(b, MB_RTB_ASSOC, t->r.id, &lo, &hi); lo < hi; lo++)
+            t->assocs[t->nassocs++] = (mv_rtb_assoc){ .subnet = { ITEM(b, MB_RTB_ASSOC, lo)->other, MV_NONE } };
     }
 }
 
@@ -313,9 +349,10 @@ static void security_groups(mbuild *b)
             return;
         }
         for (int egress = 0; egress < 2; egress++) {
-            for (uint32_t i = 0; i < b->items[MB_SG_RULE].n; i++) {
-                const mb_item *p = ITEM(b, MB_SG_RULE, i);
-                if (p->target == g->r.id && p->u.rule.egress == egress && !(strip && p->stock))
+            uint32_t lo, hi;
+            for (item_range(b, MB_SG_RULE, g->r.id, &lo, &hi); lo < hi; lo++) {
+                const mb_item *p = ITEM(b, MB_SG_RULE, lo);
+                if (p->u.rule.egress == egress && !(strip && p->stock))
                     g->rules[g->nrules++] = p->u.rule;
             }
             if (!egress)
@@ -338,9 +375,9 @@ static void nacls(mbuild *b)
                 mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
                 return;
             }
-            for (uint32_t i = 0; i < b->items[MB_NACL_ENTRY].n; i++)
-                if (ITEM(b, MB_NACL_ENTRY, i)->target == a->r.id)
-                    a->entries[a->nentries++] = ITEM(b, MB_NACL_ENTRY, i)->u.entry;
+            uint32_t lo, hi;
+            for (item_range(b, MB_NACL_ENTRY, a->r.id, &lo, &hi); lo < hi; lo++)
+                a->entries[a->nentries++] = ITEM(b, MB_NACL_ENTRY, lo)->u.entry;
             for (int e = 0; e < 2; e++) {
                 mv_nacl_entry d = { .rule = MV_NACL_STAR_RULE, .egress = e, .m = match_all };
                 ip_parse_prefix("0.0.0.0/0", &d.cidr);
@@ -352,11 +389,10 @@ static void nacls(mbuild *b)
                 a->ningress++;
         }
         a->incomplete = count_items(b, MB_INCOMPLETE, a->r.id) > 0;
-        uint32_t na = count_items(b, MB_NACL_ASSOC, a->r.id);
+        uint32_t lo, hi, na = item_range(b, MB_NACL_ASSOC, a->r.id, &lo, &hi);
         a->subnets = na ? arena_calloc(&m->ar, na, sizeof *a->subnets) : NULL;
-        for (uint32_t i = 0; a->subnets && i < b->items[MB_NACL_ASSOC].n; i++)
-            if (ITEM(b, MB_NACL_ASSOC, i)->target == a->r.id)
-                a->subnets[a->nsubnets++] = (mv_ref){ ITEM(b, MB_NACL_ASSOC, i)->other, MV_NONE };
+        for (; a->subnets && lo < hi; lo++)
+            a->subnets[a->nsubnets++] = (mv_ref){ ITEM(b, MB_NACL_ASSOC, lo)->other, MV_NONE };
     }
 }
 
@@ -367,11 +403,10 @@ static void attachments(mbuild *b)
     for (int gk = 0; gk < 2; gk++)
         for (uint32_t k = 0; k < b->made[gws[gk]].n; k++) {
             mv_igw *g = MV_AT(m, gws[gk], mv_igw, *VEC_AT(b->made[gws[gk]], uint32_t, k));
-            uint32_t n = count_items(b, MB_IGW_ATTACH, g->r.id);
+            uint32_t lo, hi, n = item_range(b, MB_IGW_ATTACH, g->r.id, &lo, &hi);
             g->attach = n ? arena_calloc(&m->ar, n, sizeof *g->attach) : NULL;
-            for (uint32_t i = 0; g->attach && i < b->items[MB_IGW_ATTACH].n; i++)
-                if (ITEM(b, MB_IGW_ATTACH, i)->target == g->r.id)
-                    g->attach[g->nattach++] = (mv_gw_attach){ { ITEM(b, MB_IGW_ATTACH, i)->other, MV_NONE }, "available" };
+            for (; g->attach && lo < hi; lo++)
+                g->attach[g->nattach++] = (mv_gw_attach){ { ITEM(b, MB_IGW_ATTACH, lo)->other, MV_NONE }, "available" };
         }
     for (uint32_t i = 0; i < b->items[MB_DHCP_ASSOC].n; i++) {
         const mb_item *p = ITEM(b, MB_DHCP_ASSOC, i);
@@ -385,6 +420,9 @@ void mb_finish(mbuild *b)
 {
     if (b->failed)
         return;
+    for (int k = 0; k < MB_COUNT; k++)
+        if (b->items[k].n > 1)
+            qsort(b->items[k].data, b->items[k].n, sizeof(mb_item), cmp_items);
     external_targets(b);
     vpc_cidrs(b); /* before the local routes they create */
     /* Endpoint interfaces are in their subnet's AZ. */

@@ -30,6 +30,7 @@ typedef struct mb_item {
     bool stock;      /* a default SG's stock rule (removed by MB_SG_STRIP) */
     const tnode *at; /* where the input states it */
     ip_prefix cidr;  /* MB_VPC_CIDR */
+    uint32_t seq;    /* push order (set by mb_push): items of one target keep it */
     union {
         mv_route route;
         mv_sg_rule rule;

@@ -28,6 +28,7 @@ typedef struct tf_inst {
 /* What a symbol names: instances (+1), a configuration resource, a module. */
 typedef struct tf_slot {
     uint32_t first; /* first instance whose base is the symbol */
+    uint32_t last;  /* and the last one */
     uint32_t exact; /* the instance whose address or id is the symbol */
     const tnode *cfg;
     const tnode *mod;  /* a module's configuration ("module" of its call) */
@@ -148,17 +149,12 @@ static void add_inst(tf *t, const char *addr, const char *type, const char *name
     tf_slot *s = slot(t, mb_sym(&t->b, x.base));
     if (!s)
         return;
-    if (s->first) { /* append, keeping instances in input order */
-        uint32_t j = s->first;
-        while (INST(t, j - 1)->next)
-            j = INST(t, j - 1)->next;
-        x.next = 0;
-        *INST(t, i) = x;
-        INST(t, j - 1)->next = i + 1;
-    } else {
-        *INST(t, i) = x;
+    *INST(t, i) = x; /* appended: instances keep their input order */
+    if (s->last)
+        INST(t, s->last - 1)->next = i + 1;
+    else
         s->first = i + 1;
-    }
+    s->last = i + 1;
     if ((s = slot(t, mb_sym(&t->b, x.addr))) != NULL)
         s->exact = i + 1;
     if (x.id != x.addr && (s = slot(t, mb_sym(&t->b, x.id))) != NULL && !s->exact)
