@@ -111,6 +111,8 @@ static int sg_rule(const mlvpc_model *m, const mv_sg_rule *r, uint32_t sg, uint3
     const mv_pl *pl = r->ref.idx != MV_NONE ? MV_AT(m, MK_PL, mv_pl, r->ref.idx) : NULL;
     if ((!pl || !pl->entries_known) && peer && peer->in_pl && peer->in_pl == r->ref.sym)
         return claim(rest, &rb, out, V_ALLOW, sg, ri, 0); /* the peer is known to be in the list */
+    if (pl && !pl->entries_known && pl->aws_managed && peer && peer->not_aws)
+        return 0; /* an AWS-managed list holds only its service's addresses */
     if (!pl || !pl->entries_known) /* may or may not match: decided later if nothing else allows */
         return claim(rest, &rb, out, V_UNKNOWN, sg, ri, r->ref.sym);
     for (uint32_t e = 0; e < pl->nentries; e++) {

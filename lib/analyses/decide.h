@@ -43,6 +43,7 @@ typedef struct sg_peer {
     uint32_t nsgs;
     uint32_t in_pl; /* symbol of a prefix list known to hold the peer's address (its entries
                      * may be unknown: a template's AWS-managed list), 0 = none */
+    bool not_aws;   /* the peer's address is no AWS service's (so in no AWS-managed list) */
 } sg_peer;
 
 /*

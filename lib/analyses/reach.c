@@ -766,7 +766,7 @@ static void deliver_local(tctx *c, const place *src, const dest *dd, const hbox 
     snprintf(dp.label, sizeof dp.label, "%s", S(m, de->r.id));
     /* SG references match the source's private address, preserved here
      * (but not across Regions: inter-Region peering carries no group identity). */
-    sg_peer from = { identity ? src->sgs : NULL, identity ? src->nsgs : 0, 0 };
+    sg_peer from = { identity ? src->sgs : NULL, identity ? src->nsgs : 0, 0, false };
     sg_step(c, &dp, false, &from, fwd);
     hop(c, false, S(m, de->r.id), "network-interface", "deliver", "delivered to %s", S(m, de->r.id));
     /* The reply leaves by the destination subnet's route to the source: a
@@ -1115,7 +1115,7 @@ static void via_appliance(tctx *c, const place *src, const mv_route *r, const hb
     }
     place ap = { .eni = eni, .subnet = asub, .vpc = eni_vpc(m, eni), .sgs = e->sgs, .nsgs = e->nsgs };
     snprintf(ap.label, sizeof ap.label, "%s", S(m, e->r.id));
-    sg_peer from = { src->sgs, src->nsgs, 0 };
+    sg_peer from = { src->sgs, src->nsgs, 0, false };
     sg_step(c, &ap, false, &from, fwd);
     if (e->source_dest_check == MV_TRUE) {
         block(c, false, S(m, e->r.id), "ENI_SOURCE_DEST_CHECK_RESTRICTION",
@@ -1279,6 +1279,7 @@ static void trace_place(tctx *c, const place *src, const dest *d)
         to.nsgs = de->nsgs;
     }
     to.in_pl = d->in_pl;
+    to.not_aws = not_aws(c, &fwd);
     sg_step(c, src, true, &to, &fwd);
     r = route_step(c, src->subnet, &fwd, false, &rtb);
     if (!r)

@@ -336,6 +336,27 @@ static void route_tables(mbuild *b)
     }
 }
 
+static bool same_match(const mv_match *a, const mv_match *b)
+{
+    return a->proto == b->proto && a->port_lo == b->port_lo && a->port_hi == b->port_hi &&
+           a->icmp_type == b->icmp_type && a->icmp_code == b->icmp_code;
+}
+
+/* EC2 keeps one copy of a rule (a duplicate is refused); inputs state one
+ * twice when, e.g., a Terraform state lists a rule both in the group's
+ * computed rules and as its own resource. */
+static bool has_rule(const mv_sg *g, const mv_sg_rule *r)
+{
+    for (uint32_t i = 0; i < g->nrules; i++) {
+        const mv_sg_rule *q = &g->rules[i];
+        if (q->egress == r->egress && q->peer == r->peer && same_match(&q->m, &r->m) &&
+            (r->peer == MP_CIDR ? ip_prefix_covers(&q->cidr, &r->cidr) && ip_prefix_covers(&r->cidr, &q->cidr)
+                                : q->ref.sym == r->ref.sym))
+            return true;
+    }
+    return false;
+}
+
 static void security_groups(mbuild *b)
 {
     mlvpc_model *m = b->m;
@@ -352,7 +373,7 @@ static void security_groups(mbuild *b)
             uint32_t lo, hi;
             for (item_range(b, MB_SG_RULE, g->r.id, &lo, &hi); lo < hi; lo++) {
                 const mb_item *p = ITEM(b, MB_SG_RULE, lo);
-                if (p->u.rule.egress == egress && !(strip && p->stock))
+                if (p->u.rule.egress == egress && !(strip && p->stock) && !has_rule(g, &p->u.rule))
                     g->rules[g->nrules++] = p->u.rule;
             }
             if (!egress)
@@ -376,8 +397,22 @@ static void nacls(mbuild *b)
                 return;
             }
             uint32_t lo, hi;
-            for (item_range(b, MB_NACL_ENTRY, a->r.id, &lo, &hi); lo < hi; lo++)
-                a->entries[a->nentries++] = ITEM(b, MB_NACL_ENTRY, lo)->u.entry;
+            for (item_range(b, MB_NACL_ENTRY, a->r.id, &lo, &hi); lo < hi; lo++) {
+                const mv_nacl_entry *e = &ITEM(b, MB_NACL_ENTRY, lo)->u.entry;
+                /* one entry per number and direction, as in EC2; a state
+                 * may list one both inline and as its own resource */
+                const mv_nacl_entry *dup = NULL;
+                for (uint32_t j = 0; j < a->nentries && !dup; j++)
+                    if (a->entries[j].rule == e->rule && a->entries[j].egress == e->egress)
+                        dup = &a->entries[j];
+                bool same = dup && dup->allow == e->allow && same_match(&dup->m, &e->m) &&
+                            ip_prefix_covers(&dup->cidr, &e->cidr) && ip_prefix_covers(&e->cidr, &dup->cidr);
+                if (dup && !same)
+                    mb_warn(b, ITEM(b, MB_NACL_ENTRY, lo)->at, "network ACL \"%s\": a second, different %s entry %u ignored",
+                            mb_str(b, a->r.id), e->egress ? "outbound" : "inbound", (unsigned)e->rule);
+                else if (!dup)
+                    a->entries[a->nentries++] = *e;
+            }
             for (int e = 0; e < 2; e++) {
                 mv_nacl_entry d = { .rule = MV_NACL_STAR_RULE, .egress = e, .m = match_all };
                 ip_parse_prefix("0.0.0.0/0", &d.cidr);

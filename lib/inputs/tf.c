@@ -207,8 +207,9 @@ static void walk_values(tf *t, const tnode *mod, bool data_only, int depth)
             mb_fail(&t->b, r, MLVPC_ERR_SCHEMA, "expected \"address\", \"type\" and \"name\" strings in a resource");
             return;
         }
-        if ((data_only && !data) || find_slot(t, a, strlen(a)))
-            continue;
+        const tf_slot *known = find_slot(t, a, strlen(a));
+        if ((data_only && !data) || (known && known->exact))
+            continue; /* (a resource change gave it) */
         add_inst(t, a, type, name, data, tn_get(r, "index"), tn_get(r, "values"), NULL, r);
     }
     const tnode *kids = tn_get(mod, "child_modules");
@@ -298,16 +299,28 @@ static void enumerate_config(tf *t)
 /* ------------------------------------------------------------------ values */
 
 /* Where a value is read: its known value, its after_unknown mark and its
- * configuration expression, moved together into nested blocks. */
+ * configuration expression, moved together into nested blocks. `loose`: the
+ * expression is that of an enclosing attribute (a list of objects assigned
+ * as a whole), so its references are not this value's alone. `cfg`: the
+ * input has the resource's configuration, so a missing expression means the
+ * value is not configured (a plan's unknown value is then one the provider
+ * computes, such as the rules of a group whose rules are separate resources). */
 typedef struct tcur {
     const tnode *v, *u, *e;
+    bool loose, cfg;
 } tcur;
 
 static bool is_expr(const tnode *e) { return e && (tn_get(e, "references") || tn_get(e, "constant_value")); }
 
 static tcur tc_key(tcur c, const char *k)
 {
-    tcur r = { tn_get(c.v, k), c.u && c.u->type == TN_BOOL ? c.u : tn_get(c.u, k), is_expr(c.e) ? NULL : tn_get(c.e, k) };
+    tcur r = { tn_get(c.v, k), c.u && c.u->type == TN_BOOL ? c.u : tn_get(c.u, k), NULL, c.loose, c.cfg };
+    if (is_expr(c.e)) {
+        r.e = c.e;
+        r.loose = true;
+    } else {
+        r.e = tn_get(c.e, k);
+    }
     if (r.v && r.v->type == TN_NULL)
         r.v = NULL;
     return r;
@@ -317,7 +330,7 @@ static tcur tc_idx(tcur c, uint32_t i)
 {
     tcur r = { c.v && c.v->type == TN_ARR && i < c.v->n ? c.v->kids[i] : NULL,
                c.u && c.u->type == TN_ARR ? (i < c.u->n ? c.u->kids[i] : NULL) : c.u,
-               c.e && c.e->type == TN_ARR ? (i < c.e->n ? c.e->kids[i] : NULL) : c.e };
+               c.e && c.e->type == TN_ARR ? (i < c.e->n ? c.e->kids[i] : NULL) : c.e, c.loose, c.cfg };
     if (r.v && r.v->type == TN_NULL)
         r.v = NULL;
     return r;
@@ -330,7 +343,10 @@ static tcur tc_block(tcur c, const char *k)
     return r.v && r.v->type == TN_ARR ? tc_idx(r, 0) : r;
 }
 
-static tcur root_of(const tf_inst *x) { return (tcur){ x->vals, x->unk, x->expr }; }
+static tcur root_of(const tf_inst *x) { return (tcur){ x->vals, x->unk, x->expr, false, x->expr != NULL }; }
+
+/* An unknown value the configuration does not set: the provider computes it. */
+static bool computed(tcur c) { return c.cfg && !c.e; }
 
 static bool unknown_mark(const tnode *u) { return u && u->type == TN_BOOL && u->truth; }
 
@@ -681,12 +697,19 @@ static tv tf_text(tf *t, const tf_inst *x, tcur c)
         return (tv){ v->truth ? "true" : "false", false, false };
     if (v)
         return (tv){ NULL, true, false }; /* a list or object where text was expected */
-    if (!unknown_mark(c.u))
+    if (!unknown_mark(c.u) || computed(c))
         return (tv){ 0 };
     tset one = { .n = 0 };
     char cb[256];
-    if (c.e && resolve_expr(t, c.e, x->prefix, ctx_of(x, c.e, cb, sizeof cb), false, 0, &one) && one.n == 1)
+    const char *ctx = ctx_of(x, c.e, cb, sizeof cb);
+    if (c.e && !c.loose && resolve_expr(t, c.e, x->prefix, ctx, false, 0, &one) && one.n == 1)
         return (tv){ one.s[0], false, false };
+    /* an enclosing attribute's references: only when they name one resource */
+    if (c.e && c.loose && resolve_expr(t, c.e, x->prefix, ctx, true, 0, &one) && one.n == 1) {
+        const tf_slot *s = find_slot(t, one.s[0], strlen(one.s[0]));
+        if (s && s->exact)
+            return (tv){ one.s[0], false, false };
+    }
     return (tv){ NULL, true, false };
 }
 
@@ -710,7 +733,7 @@ static mv_tri tf_list(tf *t, const tf_inst *x, tcur c, tset *o)
             continue;
         }
         tv s = e.v->type == TN_STR && t->form == TF_CONFIG ? interp(t, x, e.v->str, true, o)
-                                                            : tf_text(t, x, (tcur){ e.v, NULL, NULL });
+                                                            : tf_text(t, x, (tcur){ e.v, NULL, NULL, false, false });
         if (s.unknown || s.partial)
             refs = true;
         else if (s.s && e.v->type != TN_STR)
@@ -718,7 +741,7 @@ static mv_tri tf_list(tf *t, const tf_inst *x, tcur c, tset *o)
         else if (s.s && t->form != TF_CONFIG)
             tset_add(o, s.s);
     }
-    if (!c.v && !refs)
+    if (!c.v && (!refs || computed(c)))
         return MV_FALSE;
     if (refs) {
         char cb[256];
@@ -940,7 +963,7 @@ static void table_routes(tf *t, const tf_inst *x, tcur c, const char *table)
 {
     static const char *const dst[3] = { "cidr_block", "ipv6_cidr_block", "destination_prefix_list_id" };
     tcur list = tc_key(c, "route");
-    if (unknown_mark(list.u) && !list.v) {
+    if (unknown_mark(list.u) && !list.v && !computed(list)) {
         mb_warn(&t->b, x->at, "the routes of \"%s\" cannot be known from the %s", x->addr, t->b.source);
         return;
     }
@@ -1123,7 +1146,7 @@ static void inline_rules(tf *t, const tf_inst *x, const char *sg)
     static const char *const dirs[2] = { "ingress", "egress" };
     for (int e = 0; e < 2; e++) {
         tcur list = tc_key(root_of(x), dirs[e]);
-        if (unknown_mark(list.u) && !list.v)
+        if (unknown_mark(list.u) && !list.v && !computed(list))
             mb_incomplete(&t->b, sg, x->at, e ? "the egress rules" : "the ingress rules");
         for (uint32_t i = 0; list.v && list.v->type == TN_ARR && i < list.v->n; i++)
             block_rules(t, x, tc_idx(list, i), sg, e, NULL);
@@ -1260,7 +1283,7 @@ static void nacl_blocks(tf *t, const tf_inst *x, const char *acl)
     static const char *const dirs[2] = { "ingress", "egress" };
     for (int d = 0; d < 2; d++) {
         tcur list = tc_key(root_of(x), dirs[d]);
-        if (unknown_mark(list.u) && !list.v)
+        if (unknown_mark(list.u) && !list.v && !computed(list))
             mb_incomplete(&t->b, acl, x->at, d ? "the egress entries" : "the ingress entries");
         for (uint32_t i = 0; list.v && list.v->type == TN_ARR && i < list.v->n; i++)
             nacl_entry(t, x, tc_idx(list, i), acl, d, "rule_no", "action");

@@ -238,7 +238,7 @@ static void test_sg_reference_needs_peer_identity(void **state)
     mv_ref job = { MV_AT(m, MK_SG, mv_sg, idx(m, MK_SG, "sg-job"))->r.id, idx(m, MK_SG, "sg-job") };
     hbox p = tcp("10.0.1.5", "10.0.2.9", 40000, 443);
     pieces out = { 0 };
-    sg_peer from_job = { &job, 1, 0 }, anonymous = { NULL, 0, 0 };
+    sg_peer from_job = { &job, 1, 0, false }, anonymous = { NULL, 0, 0, false };
     sg_decide(m, &ep, 1, false, &from_job, &p, &out);
     assert_int_equal(out.v[0].v, V_ALLOW);
     pieces_clear(&out);
@@ -392,12 +392,17 @@ static void test_route_known_membership(void **state)
     /* An SG rule to the list: allows a peer known to be in it, else unknown. */
     mv_ref g = { 0, idx(m, MK_SG, "sg-s3") };
     g.sym = MV_AT(m, MK_SG, mv_sg, g.idx)->r.id;
-    sg_peer in_list = { NULL, 0, pl }, anyone = { NULL, 0, 0 };
+    sg_peer in_list = { NULL, 0, pl, false }, anyone = { NULL, 0, 0, false }, outsider = { NULL, 0, 0, true };
     assert_int_equal(sg_decide(m, &g, 1, true, &in_list, &p, &out), 0);
     assert_int_equal(out.v[0].v, V_ALLOW);
     pieces_clear(&out);
     assert_int_equal(sg_decide(m, &g, 1, true, &anyone, &p, &out), 0);
     assert_int_equal(out.v[0].v, V_UNKNOWN);
+    pieces_clear(&out);
+    /* a peer known to be no AWS service's: the AWS-managed list cannot hold it */
+    assert_true(MV_AT(m, MK_PL, mv_pl, 0)->aws_managed);
+    assert_int_equal(sg_decide(m, &g, 1, true, &outsider, &p, &out), 0);
+    assert_int_equal(out.v[0].v, V_DENY);
     pieces_release(&out);
     mlvpc_model_free(m);
 }
