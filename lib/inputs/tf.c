@@ -50,6 +50,7 @@ typedef struct tf {
     vec insts;                /* tf_inst */
     vec slots;                /* tf_slot, by symbol */
     vec assocs;               /* tf_assoc */
+    vec adopted;              /* tf_assoc: an aws_default_* instance (vpce) and the object it adopts (other) */
     uint32_t steps;
 } tf;
 
@@ -824,10 +825,12 @@ static bool prefix_of(tf *t, const tf_inst *x, tcur c, const char *k, ip_prefix 
 
 static void tags(tf *t, const tf_inst *x, mv_res *r)
 {
-    const tnode *g = tn_get(x->vals, "tags");
+    /* tags_all: the resource's tags with the provider's default_tags */
+    const char *key = tn_get(x->vals, "tags_all") || unknown_mark(tn_get(x->unk, "tags_all")) ? "tags_all" : "tags";
+    const tnode *g = tn_get(x->vals, key);
     r->tags_unknown = false;
     if (!g || g->type != TN_OBJ || !g->n) {
-        if (unknown_mark(tn_get(x->unk, "tags")))
+        if (unknown_mark(tn_get(x->unk, key)))
             r->tags_unknown = true;
         return;
     }
@@ -864,6 +867,17 @@ static void *add(tf *t, const tf_inst *x, mv_kind k, const char *id)
 /* ------------------------------------------------------------------ network resources */
 
 typedef void (*tf_loader)(tf *t, const tf_inst *x);
+
+/* The aws_default_* instance x adopts object `id` of kind k: its tags go there. */
+static void adopt(tf *t, const tf_inst *x, mv_kind k, const char *id)
+{
+    tf_assoc a = { (uint32_t)(x - INST(t, 0)), mb_sym(&t->b, id), k };
+    uint32_t at;
+    if (vec_push(&t->adopted, sizeof a, &at) == 0)
+        *VEC_AT(t->adopted, tf_assoc, at) = a;
+    else
+        mb_fail(&t->b, x->at, MLVPC_ERR_NOMEM, "out of memory");
+}
 
 /* The VPC instance a VPC id names, or NULL. */
 static const tf_inst *vpc_inst(tf *t, const char *id)
@@ -993,6 +1007,7 @@ static void load_default_rtb(tf *t, const tf_inst *x)
         mb_warn(&t->b, x->at, "\"%s\": its table cannot be known from the %s: left out", x->addr, t->b.source);
         return;
     }
+    adopt(t, x, MK_RTB, table);
     table_routes(t, x, root_of(x), table);
 }
 
@@ -1182,6 +1197,7 @@ static void load_default_sg(tf *t, const tf_inst *x)
     const char *sg = vpc_default(t, v, 's');
     mb_item strip = { .target = mb_sym(&t->b, sg), .at = x->at };
     mb_push(&t->b, MB_SG_STRIP, &strip);
+    adopt(t, x, MK_SG, sg);
     inline_rules(t, x, sg);
 }
 
@@ -1316,6 +1332,7 @@ static void load_default_nacl(tf *t, const tf_inst *x)
     }
     mb_item own = { .target = mb_sym(&t->b, acl), .at = x->at };
     mb_push(&t->b, MB_NACL_OWNED, &own);
+    adopt(t, x, MK_NACL, acl);
     nacl_blocks(t, x, acl);
 }
 
@@ -1733,8 +1750,15 @@ mlvpc_status tf_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t 
         if (v)
             mb_implied_vpc(&t.b, vidx, vpc_default(&t, v, 'r'), vpc_default(&t, v, 'n'), vpc_default(&t, v, 's'));
     }
+    for (uint32_t i = 0; i < t.adopted.n && !t.b.failed; i++) {
+        const tf_assoc *a = VEC_AT(t.adopted, tf_assoc, i);
+        uint32_t idx = model_find(m, a->kind, a->other);
+        if (idx != MV_NONE)
+            tags(&t, INST(&t, a->vpce), model_res(m, a->kind, idx));
+    }
     mb_finish(&t.b);
     mb_release(&t.b);
+    vec_release(&t.adopted);
     vec_release(&t.insts);
     vec_release(&t.slots);
     vec_release(&t.assocs);
