@@ -114,7 +114,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libmlvpc.a
 	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(BUILD)/libmlvpc.a $(LDLIBS)
 
 bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BUILD)/bench/reach_bench \
-       $(BUILD)/bench/audit_bench
+       $(BUILD)/bench/audit_bench $(BUILD)/bench/gen_tfplan $(BUILD)/bench/tf_bench
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo

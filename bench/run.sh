@@ -6,10 +6,12 @@
 # the end), loads each 7 times with BUILD/bench/load_bench (a fresh child
 # process per run), prints a table of medians and peak RSS, the goal line, and
 # the JSON parser's throughput on the largest NetworkInterfaces.json, reachability
-# query times, and the audit of the 100k snapshot split into load, rules, report.
+# query times, the audit of the 100k snapshot split into load, rules, report,
+# and the load of a generated ~100 MB Terraform plan split into its stages.
 #
 # It is a report: a missed goal prints FAIL but the exit status stays 0.
-# Environment: BENCH_SIZES (default "1000 10000 100000"), BENCH_RUNS (7).
+# Environment: BENCH_SIZES (default "1000 10000 100000"), BENCH_RUNS (7), BENCH_TF_N
+# (resource instances of the generated Terraform plan, default 62000: ~100 MB).
 
 set -u
 
@@ -149,6 +151,27 @@ if [ -x "$AUDIT" ] && [ -d "$big" ]; then
     else
         echo "audit: failed:"
         sed 's/^/    /' "$tmp/audit.txt"
+    fi
+fi
+# Terraform: a generated ~100 MB plan (terraform show -json), loaded end to end
+# and split into read, JSON parse, tree, link (the Terraform interpreter) and
+# the model's resolver.
+GENTF=$BUILD/bench/gen_tfplan
+TFB=$BUILD/bench/tf_bench
+if [ -x "$GENTF" ] && [ -x "$TFB" ] && "$GENTF" "${BENCH_TF_N:-62000}" "$tmp/plan.json" >"$tmp/gentf.txt" 2>&1; then
+    if $PIN "$TFB" "$tmp/plan.json" "$RUNS" >"$tmp/tf.txt" 2>&1 && [ "$(field status "$tmp/tf.txt")" = ok ]; then
+        tt=$(field api_ms "$tmp/tf.txt")
+        verdict=$(awk -v t="$tt" 'BEGIN { print (t + 0 < 1000) ? "PASS" : "FAIL" }')
+        echo "terraform plan: $(awk -v b="$(field bytes "$tmp/tf.txt")" 'BEGIN { printf "%.1f", b / 1e6 }') MB," \
+            "$(sed -n 's/^gen_tfplan: \([0-9]*\) resources.*/\1/p' "$tmp/gentf.txt") resource instances," \
+            "$(field resources "$tmp/tf.txt") model objects: median load $tt ms, peak $(field rss_mib "$tmp/tf.txt") MiB" \
+            "(goal: < 1000 ms: $verdict)"
+        echo "  split: read $(field read_ms "$tmp/tf.txt") ms, parse $(field parse_ms "$tmp/tf.txt") ms," \
+            "tree $(field tree_ms "$tmp/tf.txt") ms, link $(field link_ms "$tmp/tf.txt") ms," \
+            "resolve $(field finish_ms "$tmp/tf.txt") ms"
+    else
+        echo "terraform plan: failed:"
+        sed 's/^/    /' "$tmp/tf.txt"
     fi
 fi
 exit 0

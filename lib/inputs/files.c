@@ -253,7 +253,7 @@ mlvpc_status inputs_load_buffer(mlvpc_model *m, const char *path, char *buf, siz
         /* (EC2 describe lists are loaded element by element while parsing.) */
         st = L.st;
     } else if (rc == 0 && !recognised) {
-        tnode *t = tree_from_jdoc(&m->ar, &d);
+        tnode *t = tree_from_jdoc(&m->ar, &d, tf_unread_keys(&d));
         if (t)
             recognised = load_interpreted(m, t, fidx, L.region, L.account, err, &st);
     } else if (rc != 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "json.h"
 
 typedef enum tf_form { TF_NONE = 0, TF_PLAN, TF_STATE, TF_RAW_STATE, TF_CONFIG } tf_form;
 
@@ -367,6 +368,13 @@ typedef struct tset {
     bool unresolved; /* some reference could not be followed */
 } tset;
 
+/* (not zeroed whole: it is on the hot path of every reference) */
+static void tset_init(tset *o)
+{
+    o->n = 0;
+    o->unresolved = false;
+}
+
 static void tset_add(tset *o, const char *s)
 {
     for (uint32_t i = 0; i < o->n; i++)
@@ -594,7 +602,8 @@ static bool resolve_expr(tf *t, const tnode *expr, const char *prefix, const cha
         }
         if (repeat)
             continue;
-        tset one = { .n = 0 };
+        tset one;
+        tset_init(&one);
         bool good = resolve_trav(t, prefix, r, strlen(r), ctx, set, depth, &one);
         if (!set && good && one.n == 1) {
             tset_add(o, one.s[0]);
@@ -647,7 +656,8 @@ static tv interp(tf *t, const tf_inst *x, const char *s, bool set, tset *all)
             val = dupn(t, azs, strlen(azs));
             partial = true; /* a zone, but which one is not known */
         } else {
-            tset one = { .n = 0 };
+            tset one;
+        tset_init(&one);
             /* a bare traversal, or a splat of one ("x.y[*]", "x.y[*].id") */
             size_t tn = n >= 6 && memcmp(e - 6, "[*].id", 6) == 0 ? n - 6 : n >= 3 && memcmp(e - 3, "[*]", 3) == 0 ? n - 3 : n;
             bool simple = tn && strspn(in, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.[]\"") >= tn;
@@ -700,7 +710,8 @@ static tv tf_text(tf *t, const tf_inst *x, tcur c)
         return (tv){ NULL, true, false }; /* a list or object where text was expected */
     if (!unknown_mark(c.u) || computed(c))
         return (tv){ 0 };
-    tset one = { .n = 0 };
+    tset one;
+    tset_init(&one);
     char cb[256];
     const char *ctx = ctx_of(x, c.e, cb, sizeof cb);
     if (c.e && !c.loose && resolve_expr(t, c.e, x->prefix, ctx, false, 0, &one) && one.n == 1)
@@ -719,7 +730,7 @@ static tv tf_text(tf *t, const tf_inst *x, tcur c)
  * some item cannot be known. */
 static mv_tri tf_list(tf *t, const tf_inst *x, tcur c, tset *o)
 {
-    memset(o, 0, sizeof *o);
+    tset_init(o);
     bool refs = unknown_mark(c.u);
     if (c.v && c.v->type == TN_STR && t->form == TF_CONFIG) {
         tv one = interp(t, x, c.v->str, true, o);
@@ -1702,6 +1713,25 @@ static tf_form form_of(const tnode *root)
     return TF_NONE;
 }
 
+const char *const *tf_unread_keys(const jdoc *d)
+{
+    static const char *const plan[] = { "prior_state", "before", "before_sensitive", "after_sensitive",
+                                        "sensitive_values", "relevant_attributes", "output_changes", "checks", NULL };
+    static const char *const with_changes[] = { "planned_values", "prior_state", "before", "before_sensitive",
+                                                "after_sensitive", "sensitive_values", "relevant_attributes",
+                                                "output_changes", "checks", NULL };
+    if (!d->n || json_type(d, 0) != J_OBJ || !json_get(d, 0, "format_version"))
+        return NULL;
+    uint32_t rc = json_get(d, 0, "resource_changes");
+    if (!rc)
+        return NULL;
+    /* data sources read at plan time are only in planned_values: kept when
+     * the configuration names one */
+    uint32_t cfg = json_get(d, 0, "configuration");
+    bool data = cfg && memmem(d->buf + d->t[cfg].off, d->t[json_next(d, cfg) - 1].off - d->t[cfg].off, "\"data.", 6);
+    return json_type(d, rc) == J_ARR && d->t[rc].count && !data ? with_changes : plan;
+}
+
 bool tf_is_terraform(const tnode *root) { return form_of(root) != TF_NONE; }
 
 mlvpc_status tf_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t region, uint32_t account,
@@ -1730,16 +1760,19 @@ mlvpc_status tf_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t 
         mb_fail(&t.b, root, MLVPC_ERR_SCHEMA, "not a Terraform plan, state or JSON configuration");
         break;
     }
+    size_t nl = sizeof loaders / sizeof *loaders, last = nl;
     for (int phase = 0; phase < 2; phase++)
         for (uint32_t i = 0; i < t.insts.n && !t.b.failed; i++) {
             const tf_inst *x = INST(&t, i);
             if (x->data)
                 continue;
-            for (size_t k = 0; k < sizeof loaders / sizeof *loaders; k++)
-                if (loaders[k].phase == phase && strcmp(x->type, loaders[k].type) == 0) {
-                    loaders[k].fn(&t, x);
-                    break;
-                }
+            /* instances of a type come together: try the last type's loader first */
+            size_t k = last < nl && strcmp(x->type, loaders[last].type) == 0 ? last : 0;
+            while (k < nl && strcmp(x->type, loaders[k].type) != 0)
+                k++;
+            if (k < nl && loaders[k].phase == phase)
+                loaders[k].fn(&t, x);
+            last = k;
         }
     /* What AWS adds to every VPC (the provider's aws_default_* resources
      * adopt these objects, they do not create them). */

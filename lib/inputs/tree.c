@@ -44,61 +44,115 @@ static bool alloc_kids(arena *ar, tnode *n, uint32_t count, bool keys)
     if (!count)
         return true;
     n->kids = arena_calloc(ar, count, sizeof *n->kids);
-    if (keys)
+    if (keys) {
         n->keys = arena_calloc(ar, count, sizeof *n->keys);
-    return n->kids && (!keys || n->keys);
+        n->khash = arena_calloc(ar, count, sizeof *n->khash);
+    }
+    return n->kids && (!keys || (n->keys && n->khash));
 }
 
 const tnode *tn_get(const tnode *obj, const char *key)
 {
     if (!obj || obj->type != TN_OBJ)
         return NULL;
+    uint32_t h = tn_keyhash(key, strlen(key));
     for (uint32_t i = 0; i < obj->n; i++)
-        if (strcmp(obj->keys[i], key) == 0)
+        if (obj->khash[i] == h && strcmp(obj->keys[i], key) == 0)
             return obj->kids[i];
     return NULL;
 }
 
 /* ------------------------------------------------------------------ JSON */
 
-static tnode *from_tape(arena *ar, const jdoc *d, uint32_t i)
+/* Object keys repeat (every resource has "address", "type", ...): one copy
+ * each, found by the hash the reader keeps in the key's token. */
+typedef struct keycache {
+    const char *const *skip;
+    struct {
+        uint32_t hash, len;
+        const char *s;
+        bool skip;
+    } e[1024];
+} keycache;
+
+/* Key k of an object: its copy, and whether `skip` names it. */
+static const char *key_of(arena *ar, keycache *kc, const jdoc *d, uint32_t k, bool *skip)
 {
-    unsigned line, col;
-    json_linecol(d, d->t[i].off, &line, &col);
+    const char *s = json_str(d, k);
+    uint32_t len = d->t[k].len, h = d->t[k].count;
+    unsigned slot = ((h ^ len * 0x9E3779B1u) * 0x85EBCA6Bu) >> 22; /* the reader's hash is not mixed */
+    if (kc->e[slot].s && kc->e[slot].hash == h && kc->e[slot].len == len && memcmp(kc->e[slot].s, s, len) == 0) {
+        *skip = kc->e[slot].skip;
+        return kc->e[slot].s;
+    }
+    const char *c = arena_strndup(ar, s, len);
+    *skip = false;
+    for (const char *const *sk = kc->skip; c && sk && *sk && !*skip; sk++)
+        *skip = strcmp(*sk, c) == 0;
+    if (c) {
+        kc->e[slot].hash = h;
+        kc->e[slot].len = len;
+        kc->e[slot].s = c;
+        kc->e[slot].skip = *skip;
+    }
+    return c;
+}
+
+/* Fill n from token i; a container's children are allocated in one block. */
+static bool fill(arena *ar, keycache *kc, const jdoc *d, uint32_t i, tnode *n)
+{
     static const tn_type types[] = { [J_NULL] = TN_NULL, [J_FALSE] = TN_BOOL, [J_TRUE] = TN_BOOL, [J_NUM] = TN_NUM,
                                      [J_STR] = TN_STR, [J_ARR] = TN_ARR, [J_OBJ] = TN_OBJ };
     int jt = json_type(d, i);
-    tnode *n = node(ar, types[jt], line, col);
-    if (!n)
-        return NULL;
+    json_linecol(d, d->t[i].off, &n->line, &n->col);
+    n->type = types[jt];
     n->truth = jt == J_TRUE;
-    if (jt == J_STR) {
-        if (!(n->str = arena_strndup(ar, json_str(d, i), d->t[i].len)))
-            return NULL;
-    } else if (jt == J_NUM) {
-        if (!(n->str = arena_strndup(ar, d->buf + d->t[i].off, d->t[i].len)))
-            return NULL;
-    } else if (jt == J_ARR || jt == J_OBJ) {
-        if (!alloc_kids(ar, n, d->t[i].count, jt == J_OBJ))
-            return NULL;
-        uint32_t k = json_child(i);
-        for (uint32_t j = 0; j < n->n; j++) {
-            if (jt == J_OBJ) {
-                if (!(n->keys[j] = arena_strndup(ar, json_str(d, k), d->t[k].len)) ||
-                    !(n->kids[j] = from_tape(ar, d, k + 1)))
-                    return NULL;
-                k = json_next(d, k + 1);
-            } else {
-                if (!(n->kids[j] = from_tape(ar, d, k)))
-                    return NULL;
-                k = json_next(d, k);
-            }
+    if (jt == J_STR)
+        return (n->str = arena_strndup(ar, json_str(d, i), d->t[i].len)) != NULL;
+    if (jt == J_NUM)
+        return (n->str = arena_strndup(ar, d->buf + d->t[i].off, d->t[i].len)) != NULL;
+    if (jt != J_ARR && jt != J_OBJ)
+        return true;
+    if (!alloc_kids(ar, n, d->t[i].count, jt == J_OBJ))
+        return false;
+    tnode *block = n->n ? arena_calloc(ar, n->n, sizeof *block) : NULL;
+    if (n->n && !block)
+        return false;
+    uint32_t k = json_child(i);
+    for (uint32_t j = 0; j < n->n; j++) {
+        n->kids[j] = &block[j];
+        bool skipped = false;
+        if (jt == J_OBJ) {
+            if (!(n->keys[j] = key_of(ar, kc, d, k, &skipped)))
+                return false;
+            n->khash[j] = tn_keyhash(n->keys[j], d->t[k].len);
+            k++;
         }
+        if (skipped) /* left out: a null member */
+            json_linecol(d, d->t[k].off, &block[j].line, &block[j].col);
+        else if (!fill(ar, kc, d, k, &block[j]))
+            return false;
+        k = json_next(d, k);
     }
+    return true;
+}
+
+static tnode *from_tape(arena *ar, const jdoc *d, uint32_t i, const char *const *skip)
+{
+    keycache *kc = calloc(1, sizeof *kc);
+    if (kc)
+        kc->skip = skip;
+    tnode *n = kc ? arena_calloc(ar, 1, sizeof *n) : NULL;
+    if (n && !fill(ar, kc, d, i, n))
+        n = NULL;
+    free(kc);
     return n;
 }
 
-tnode *tree_from_jdoc(arena *ar, const jdoc *d) { return d->n ? from_tape(ar, d, 0) : NULL; }
+tnode *tree_from_jdoc(arena *ar, const jdoc *d, const char *const *skip)
+{
+    return d->n ? from_tape(ar, d, 0, skip) : NULL;
+}
 
 tnode *tree_json(arena *ar, const char *name, char *buf, size_t len, mlvpc_diag *err)
 {
@@ -110,7 +164,7 @@ tnode *tree_json(arena *ar, const char *name, char *buf, size_t len, mlvpc_diag 
         json_linecol(&d, d.err_off, &line, &col);
         set_err(err, rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX, name, line, col,
                 "%s", d.err);
-    } else if (!(root = from_tape(ar, &d, 0))) {
+    } else if (!(root = from_tape(ar, &d, 0, NULL))) {
         set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     json_release(&d);
@@ -234,6 +288,7 @@ static tnode *from_yaml(ycx *y, yaml_node_t *yn, int depth)
                         y->failed = true;
                         return NULL;
                     }
+                n->khash[i] = tn_keyhash((const char *)k->data.scalar.value, k->data.scalar.length);
                 if (!(n->keys[i] = arena_strndup(y->ar, (const char *)k->data.scalar.value, k->data.scalar.length)) ||
                     !(n->kids[i] = from_yaml(y, yaml_document_get_node(y->doc, pr->value), depth + 1)))
                     n = NULL;
@@ -249,7 +304,8 @@ static tnode *from_yaml(ycx *y, yaml_node_t *yn, int depth)
         return n;
     /* !Tag value -> {"Key": value} */
     tnode *w = node(y->ar, TN_OBJ, line, col);
-    if (!w || !alloc_kids(y->ar, w, 1, true) || !(w->keys[0] = arena_strdup(y->ar, key))) {
+    if (!w || !alloc_kids(y->ar, w, 1, true) || !(w->keys[0] = arena_strdup(y->ar, key)) ||
+        !(w->khash[0] = tn_keyhash(key, strlen(key)))) {
         set_err(y->err, MLVPC_ERR_NOMEM, y->name, 0, 0, "out of memory");
         y->failed = true;
         return NULL;

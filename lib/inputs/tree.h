@@ -31,7 +31,16 @@ struct tnode {
     uint32_t n;        /* TN_ARR, TN_OBJ: members */
     tnode **kids;      /* values */
     const char **keys; /* TN_OBJ: keys, parallel to kids */
+    uint32_t *khash;   /* TN_OBJ: tn_keyhash of each key (lookups compare these first) */
 };
+
+/* A cheap digest of a key: its length and three of its bytes. */
+static inline uint32_t tn_keyhash(const char *k, size_t len)
+{
+    return len ? (uint32_t)len << 24 ^ (uint32_t)(unsigned char)k[0] ^ (uint32_t)(unsigned char)k[len - 1] << 8 ^
+                     (uint32_t)(unsigned char)k[len / 2] << 16
+               : 0;
+}
 
 enum { TREE_MAX_DEPTH = 128 };
 
@@ -41,9 +50,11 @@ enum { TREE_MAX_DEPTH = 128 };
 tnode *tree_json(arena *ar, const char *name, char *buf, size_t len, mlvpc_diag *err);
 tnode *tree_yaml(arena *ar, const char *name, const char *buf, size_t len, mlvpc_diag *err);
 
-/* The tree of a document the JSON reader has parsed (its strings copied). */
+/* The tree of a document the JSON reader has parsed (its strings copied).
+ * Object members named in `skip` (NULL-terminated; NULL for none) are not
+ * built: they read as null. */
 struct jdoc;
-tnode *tree_from_jdoc(arena *ar, const struct jdoc *d);
+tnode *tree_from_jdoc(arena *ar, const struct jdoc *d, const char *const *skip);
 
 /* Member `key` of an object, or NULL. */
 const tnode *tn_get(const tnode *obj, const char *key);

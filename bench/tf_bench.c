@@ -1,0 +1,155 @@
+/*
+ * tf_bench FILE RUNS — load a Terraform plan JSON, split into its stages:
+ * read (the file into memory), parse (the JSON reader's tape), tree (the
+ * located tree), link (the Terraform interpreter: instances, references,
+ * model objects) and finish (the model's resolver). A second timing loads the
+ * same file through the public API (mlvpc_model_load + finish), which is what
+ * `mlvpc audit plan.json` pays. Each run is a fresh child process (cold
+ * allocator, own peak RSS); prints medians on one RESULT line for
+ * bench/run.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+#include "inputs/json.h"
+#include "inputs/tf.h"
+#include "inputs/tree.h"
+#include "mlvpc/mlvpc.h"
+#include "model/model.h"
+
+typedef struct run {
+    double read, parse, tree, link, finish, api;
+    long resources, rss_kib;
+    size_t bytes;
+} run;
+
+static int stages(const char *path, run *r)
+{
+    mlvpc_diag err;
+    double t0 = bench_now_ms();
+    char *buf = bench_read_file("tf_bench", path, &r->bytes);
+    if (!buf)
+        return -1;
+    double t1 = bench_now_ms();
+    jdoc d;
+    memset(&d, 0, sizeof d);
+    if (json_parse(&d, buf, r->bytes, 256) != 0) {
+        fprintf(stderr, "tf_bench: %s: %s\n", path, d.err);
+        return -1;
+    }
+    double t2 = bench_now_ms();
+    mlvpc_model *m = mlvpc_model_new();
+    tnode *root = m ? tree_from_jdoc(&m->ar, &d, tf_unread_keys(&d)) : NULL;
+    if (!root || !tf_is_terraform(root)) {
+        fprintf(stderr, "tf_bench: %s: not a Terraform plan\n", path);
+        return -1;
+    }
+    double t3 = bench_now_ms();
+    uint32_t fidx;
+    if (vec_push(&m->files, sizeof(mv_file), &fidx) != 0)
+        return -1;
+    *VEC_AT(m->files, mv_file, fidx) = (mv_file){ .path = path, .format = MF_TERRAFORM };
+    uint32_t region = model_sym(m, "us-east-1", 9);
+    if (tf_load(m, root, fidx, region, 0, &err) != MLVPC_OK) {
+        fprintf(stderr, "tf_bench: %s:%u:%u: %s\n", err.file, err.line, err.column, err.text);
+        return -1;
+    }
+    double t4 = bench_now_ms();
+    if (mlvpc_model_finish(m, &err) != MLVPC_OK)
+        return -1;
+    double t5 = bench_now_ms();
+    r->read = t1 - t0;
+    r->parse = t2 - t1;
+    r->tree = t3 - t2;
+    r->link = t4 - t3;
+    r->finish = t5 - t4;
+    r->resources = (long)mlvpc_model_resource_count(m);
+    json_release(&d);
+    mlvpc_model_free(m);
+    free(buf);
+    return 0;
+}
+
+static int api(const char *path, run *r)
+{
+    mlvpc_diag err;
+    mlvpc_load_opts o = { .region = "us-east-1" };
+    double t0 = bench_now_ms();
+    mlvpc_model *m = mlvpc_model_new();
+    if (!m || mlvpc_model_load(m, path, &o, &err) != MLVPC_OK || mlvpc_model_finish(m, &err) != MLVPC_OK)
+        return -1;
+    r->api = bench_now_ms() - t0;
+    mlvpc_model_free(m);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    r->rss_kib = ru.ru_maxrss;
+    return 0;
+}
+
+/* fn in a child process; its result through a pipe. */
+static int in_child(int (*fn)(const char *, run *), const char *path, run *r)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fd[0]);
+        int rc = fn(path, r);
+        if (rc == 0 && write(fd[1], r, sizeof *r) != (ssize_t)sizeof *r)
+            rc = -1;
+        _exit(rc ? 1 : 0);
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], r, sizeof *r);
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return got == (ssize_t)sizeof *r && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+    return v[n / 2];
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: tf_bench PLAN.json RUNS\n");
+        return 2;
+    }
+    int runs = atoi(argv[2]);
+    if (runs < 1 || runs > 99)
+        runs = 7;
+    double rd[99], pa[99], tr[99], li[99], fi[99], ap[99];
+    run last = { 0 };
+    long rss = 0;
+    for (int i = 0; i < runs; i++) {
+        run s = { 0 }, a = { 0 };
+        if (in_child(stages, argv[1], &s) != 0 || in_child(api, argv[1], &a) != 0) {
+            printf("RESULT status=error\n");
+            return 1;
+        }
+        rd[i] = s.read;
+        pa[i] = s.parse;
+        tr[i] = s.tree;
+        li[i] = s.link;
+        fi[i] = s.finish;
+        ap[i] = a.api;
+        if (a.rss_kib > rss)
+            rss = a.rss_kib;
+        last = s;
+    }
+    printf("RESULT status=ok bytes=%zu resources=%ld read_ms=%.1f parse_ms=%.1f tree_ms=%.1f link_ms=%.1f "
+           "finish_ms=%.1f api_ms=%.1f rss_mib=%ld\n",
+           last.bytes, last.resources, median(rd, runs), median(pa, runs), median(tr, runs), median(li, runs),
+           median(fi, runs), median(ap, runs), rss / 1024);
+    return 0;
+}
