@@ -10,7 +10,7 @@ SOVER   := 0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := -lyaml
+LDLIBS  := -lyaml -lz
 
 LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/analyses/*.c lib/outputs/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
@@ -111,14 +111,15 @@ fuzz-run: $(FUZZ_TARGETS)
 # ---------------------------------------------------------------- bench
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libmlvpc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(BUILD)/libmlvpc.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(BUILD)/libmlvpc.a $(LDLIBS) -lm
 
 bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BUILD)/bench/reach_bench \
-       $(BUILD)/bench/audit_bench $(BUILD)/bench/gen_tfplan $(BUILD)/bench/tf_bench
+       $(BUILD)/bench/audit_bench $(BUILD)/bench/gen_tfplan $(BUILD)/bench/tf_bench $(BUILD)/bench/gen_flows \
+       $(BUILD)/bench/flows_bench
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo
-DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev clang libclang-rt-14-dev jq
+DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev zlib1g-dev clang libclang-rt-14-dev jq
 
 deps:
 	@sh scripts/install-deps $(DEB_PKGS)

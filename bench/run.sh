@@ -11,7 +11,8 @@
 #
 # It is a report: a missed goal prints FAIL but the exit status stays 0.
 # Environment: BENCH_SIZES (default "1000 10000 100000"), BENCH_RUNS (7), BENCH_TF_N
-# (resource instances of the generated Terraform plan, default 62000: ~100 MB).
+# (resource instances of the generated Terraform plan, default 62000: ~100 MB),
+# BENCH_FLOWS_MB (size of the generated flow-log file, default 1024).
 
 set -u
 
@@ -173,5 +174,38 @@ if [ -x "$GENTF" ] && [ -x "$TFB" ] && "$GENTF" "${BENCH_TF_N:-62000}" "$tmp/pla
         echo "terraform plan: failed:"
         sed 's/^/    /' "$tmp/tf.txt"
     fi
+fi
+# Flow logs: a generated default-format file (BENCH_FLOWS_MB, default 1024
+# MB) from the page cache, parse + default aggregation + JSON report, plain
+# and through gzip, beside mawk doing only the top-sources aggregation on the
+# same plain file (the ratio makes the figure mean something on any machine).
+GENFL=$BUILD/bench/gen_flows
+FLB=$BUILD/bench/flows_bench
+FMB=${BENCH_FLOWS_MB:-1024}
+if [ -x "$GENFL" ] && [ -x "$FLB" ] && "$GENFL" "$FMB" "$tmp/flows.log" >"$tmp/genfl.txt" 2>&1; then
+    fbytes=$(wc -c <"$tmp/flows.log")
+    cat "$tmp/flows.log" >/dev/null
+    if $PIN "$FLB" "$tmp/flows.log" "$fbytes" 3 >"$tmp/fl.txt" 2>&1 && [ "$(field status "$tmp/fl.txt")" = ok ]; then
+        echo "flows: $(awk -v b="$fbytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $(field records "$tmp/fl.txt") records:" \
+            "median $(field ms "$tmp/fl.txt") ms = $(field gb_s "$tmp/fl.txt") GB/s on one core, peak" \
+            "$(field rss_mib "$tmp/fl.txt") MiB (goal: >= 1 GB/s per core)"
+    else
+        echo "flows: failed:"
+        sed 's/^/    /' "$tmp/fl.txt"
+    fi
+    if command -v gzip >/dev/null 2>&1 && gzip -6 -c "$tmp/flows.log" >"$tmp/flows.log.gz" &&
+        $PIN "$FLB" "$tmp/flows.log.gz" "$fbytes" 3 >"$tmp/flgz.txt" 2>&1 && [ "$(field status "$tmp/flgz.txt")" = ok ]; then
+        echo "flows .gz: $(awk -v b="$(wc -c <"$tmp/flows.log.gz")" 'BEGIN { printf "%.0f", b / 1e6 }') MB of gzip:" \
+            "median $(field ms "$tmp/flgz.txt") ms = $(field gb_s "$tmp/flgz.txt") GB/s of text on one core"
+    fi
+    if command -v mawk >/dev/null 2>&1; then
+        t0=$(date +%s.%N)
+        $PIN mawk '$10 != "-" { b[$4] += $10 } END { for (k in b) print b[k], k }' "$tmp/flows.log" |
+            sort -rn | head -10 >/dev/null
+        t1=$(date +%s.%N)
+        echo "mawk, top sources by bytes only, same file: $(awk -v a="$t0" -v b="$t1" -v n="$fbytes" \
+            'BEGIN { printf "%.0f ms = %.3f GB/s", (b - a) * 1000, n / 1e9 / (b - a) }')"
+    fi
+    rm -f "$tmp/flows.log" "$tmp/flows.log.gz"
 fi
 exit 0

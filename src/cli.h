@@ -39,5 +39,6 @@ int cmd_reach(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_flows(int argc, char **argv);
 
 #endif

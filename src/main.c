@@ -14,6 +14,7 @@ static const struct {
     { "audit", cmd_audit, "check the inputs against every rule of the catalogue" },
     { "rules", cmd_rules, "list the rule catalogue" },
     { "explain", cmd_explain, "print one rule in full" },
+    { "flows", cmd_flows, "aggregate VPC Flow Logs (plain, gzip, directories, stdin)" },
 };
 
 static void usage(FILE *f)

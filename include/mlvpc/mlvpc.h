@@ -14,6 +14,7 @@
 #ifndef MLVPC_MLVPC_H
 #define MLVPC_MLVPC_H
 
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -267,6 +268,51 @@ MLVPC_API mlvpc_status mlvpc_rules_write(mlvpc_format fmt, FILE *out, mlvpc_diag
 /* One rule in full (rationale, condition, fix, references); MLVPC_ERR_NOT_FOUND
  * with err filled for an unknown id. */
 MLVPC_API mlvpc_status mlvpc_rule_explain(const char *id, FILE *out, mlvpc_diag *err);
+
+/* ------------------------------------------------------------------ flows */
+
+/*
+ * VPC Flow Logs (`mlvpc flows`). Records are read from plain or gzip files,
+ * directories (recursively, in name order) or standard input ("-"), and
+ * aggregated exactly: totals, by action, top talkers by bytes and packets
+ * (sources, destinations, pairs), by protocol and destination port,
+ * REJECT records by source, destination and port, per interface
+ * (docs/flows-json.md). Memory grows with distinct keys, not with records.
+ */
+typedef struct mlvpc_flows mlvpc_flows;
+
+/* Called about every 16 MiB read: bytes read so far, the inputs' total size
+ * (0 when unknown: standard input), records so far. */
+typedef void (*mlvpc_progress_fn)(void *ctx, uint64_t done, uint64_t total, uint64_t records);
+
+typedef struct mlvpc_flows_opts {
+    const char *fields;   /* field names of files without a header line ("version account-id ...");
+                             NULL: the default (version 2) format */
+    int64_t since, until; /* keep records whose capture window overlaps [since, until), epoch
+                             seconds; -1: unbounded */
+    unsigned top;         /* rows of each top list; 0: 10 */
+    mlvpc_progress_fn progress; /* NULL: none */
+    void *progress_ctx;
+} mlvpc_flows_opts;
+
+/* A new, empty aggregation (opts may be NULL). NULL with err filled when
+ * opts->fields is no list of field names (MLVPC_ERR_USAGE) or out of memory.
+ * Free with mlvpc_flows_free. */
+MLVPC_API mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err);
+MLVPC_API void mlvpc_flows_free(mlvpc_flows *f);
+
+/* Read a file, a directory or "-" into f. Unusable records are counted and
+ * the first few kept with file and line (they do not fail the call);
+ * MLVPC_ERR_IO with err naming the file when one cannot be read or its gzip
+ * data is corrupt. Records read before a failure stay counted. */
+MLVPC_API mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err);
+
+/* Records read, and records that could not be used. */
+MLVPC_API uint64_t mlvpc_flows_records(const mlvpc_flows *f);
+MLVPC_API uint64_t mlvpc_flows_unusable(const mlvpc_flows *f);
+
+/* The report: MLVPC_FORMAT_TEXT or MLVPC_FORMAT_JSON (docs/flows-json.md). */
+MLVPC_API mlvpc_status mlvpc_flows_write(const mlvpc_flows *f, mlvpc_format fmt, FILE *out, mlvpc_diag *err);
 
 #ifdef __cplusplus
 }

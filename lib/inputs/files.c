@@ -19,6 +19,7 @@
 
 #include "cfn.h"
 #include "tf.h"
+#include "../util/dirlist.h"
 #include "load.h"
 
 enum {
@@ -293,11 +294,6 @@ static mlvpc_status load_file(walk *w, const char *path)
     return inputs_load_buffer(w->m, path, w->buf.p, size, w->opts, w->err);
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), k = strlen(suffix);
@@ -318,36 +314,15 @@ static mlvpc_status load_dir(walk *w, const char *dir, int depth)
         set_err(err, MLVPC_ERR_LIMIT, dir, "%s", "directories nested too deeply");
         return MLVPC_ERR_LIMIT;
     }
-    DIR *d = opendir(dir);
-    if (!d) {
-        set_err(err, MLVPC_ERR_IO, dir, "cannot open directory: %s", strerror(errno));
-        return MLVPC_ERR_IO;
+    char **names;
+    size_t n;
+    int rc = dirlist(dir, &names, &n);
+    if (rc) {
+        mlvpc_status st = rc == ENOMEM ? MLVPC_ERR_NOMEM : MLVPC_ERR_IO;
+        set_err(err, st, dir, "cannot open directory: %s", strerror(rc));
+        return st;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
     mlvpc_status st = MLVPC_OK;
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (e->d_name[0] == '.')
-            continue; /* ., .., and hidden files such as .git */
-        if (n == cap) {
-            size_t nc = cap ? cap * 2 : 64;
-            char **nn = realloc(names, nc * sizeof *nn);
-            if (!nn) {
-                st = MLVPC_ERR_NOMEM;
-                break;
-            }
-            names = nn;
-            cap = nc;
-        }
-        if (!(names[n] = strdup(e->d_name))) {
-            st = MLVPC_ERR_NOMEM;
-            break;
-        }
-        n++;
-    }
-    closedir(d);
-    if (st == MLVPC_OK && n)
-        qsort(names, n, sizeof *names, cmp_names);
     for (size_t i = 0; i < n && st == MLVPC_OK; i++) {
         size_t len = strlen(dir) + strlen(names[i]) + 2;
         char *full = malloc(len);
@@ -369,9 +344,7 @@ static mlvpc_status load_dir(walk *w, const char *dir, int depth)
         }
         free(full);
     }
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
+    dirlist_free(names, n);
     if (st == MLVPC_ERR_NOMEM && err && err->status != MLVPC_ERR_NOMEM)
         set_err(err, st, dir, "%s", "out of memory");
     return st;

@@ -1,0 +1,90 @@
+/*
+ * flows_bench FILE RUNS — `mlvpc flows FILE --format json` through the
+ * public API (read, parse, aggregate, report to /dev/null), each run a
+ * fresh child process; prints medians and the peak RSS on one RESULT line
+ * for bench/run.sh.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+#include "mlvpc/mlvpc.h"
+
+typedef struct run {
+    double ms;
+    uint64_t text_bytes, records;
+    long rss_kib;
+} run;
+
+static int one(const char *path, run *r)
+{
+    mlvpc_diag err;
+    mlvpc_flows_opts o = { .since = -1, .until = -1 };
+    FILE *null = fopen("/dev/null", "w");
+    double t0 = bench_now_ms();
+    mlvpc_flows *f = mlvpc_flows_new(&o, &err);
+    if (!null || !f || mlvpc_flows_add(f, path, &err) != MLVPC_OK ||
+        mlvpc_flows_write(f, MLVPC_FORMAT_JSON, null, &err) != MLVPC_OK) {
+        fprintf(stderr, "flows_bench: %s: %s\n", err.file, err.text);
+        return -1;
+    }
+    r->ms = bench_now_ms() - t0;
+    r->records = mlvpc_flows_records(f);
+    mlvpc_flows_free(f);
+    fclose(null);
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    r->rss_kib = ru.ru_maxrss;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: flows_bench FILE TEXT_BYTES RUNS\n");
+        return 2;
+    }
+    double text = atof(argv[2]);
+    int runs = atoi(argv[3]);
+    if (runs < 1 || runs > 99)
+        runs = 3;
+    double ms[99];
+    run last = { 0 };
+    long rss = 0;
+    for (int i = 0; i < runs; i++) {
+        int fd[2];
+        if (pipe(fd) != 0)
+            return 2;
+        pid_t pid = fork();
+        if (pid == 0) {
+            run r;
+            int rc = one(argv[1], &r);
+            if (rc == 0 && write(fd[1], &r, sizeof r) != (ssize_t)sizeof r)
+                rc = -1;
+            _exit(rc ? 1 : 0);
+        }
+        close(fd[1]);
+        run r;
+        ssize_t got = read(fd[0], &r, sizeof r);
+        close(fd[0]);
+        int st;
+        waitpid(pid, &st, 0);
+        if (got != (ssize_t)sizeof r || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            printf("RESULT status=error\n");
+            return 1;
+        }
+        ms[i] = r.ms;
+        if (r.rss_kib > rss)
+            rss = r.rss_kib;
+        last = r;
+    }
+    qsort(ms, (size_t)runs, sizeof *ms, bench_cmp_double);
+    double med = ms[runs / 2];
+    printf("RESULT status=ok records=%llu ms=%.0f gb_s=%.3f rss_mib=%ld\n", (unsigned long long)last.records, med,
+           text / 1e9 / (med / 1e3), rss / 1024);
+    return 0;
+}

@@ -1,0 +1,300 @@
+/* Reading flow-log files (flowread.h). */
+#include "flowread.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "../util/dirlist.h"
+
+enum { CHUNK = 4 << 20, PROGRESS_EVERY = 16 << 20, MAX_DEPTH = 32 };
+
+typedef struct rd {
+    fl_sink *s;
+    const fl_format *given;
+    fl_format fmt; /* the current file's */
+    const char *file;
+    uint64_t line;
+    bool skipping; /* inside an over-long line */
+    char *buf;     /* CHUNK + FL_MAX_LINE: text, the tail of a line carried over */
+    size_t have;
+    uint64_t since_progress;
+    mlvpc_diag *err;
+} rd;
+
+static mlvpc_status io_err(rd *r, const char *path, const char *what, const char *why)
+{
+    if (r->err) {
+        memset(r->err, 0, sizeof *r->err);
+        r->err->status = MLVPC_ERR_IO;
+        snprintf(r->err->file, sizeof r->err->file, "%s", path);
+        snprintf(r->err->text, sizeof r->err->text, "%s: %s", what, why);
+    }
+    return MLVPC_ERR_IO;
+}
+
+static void one_line(rd *r, const char *p, size_t n)
+{
+    r->line++;
+    r->s->lines++;
+    if (r->line == 1 && fl_is_header(p, n)) {
+        const char *bad;
+        fl_format f;
+        if (fl_parse_format(p, n, &f, &bad)) {
+            r->fmt = f;
+            r->s->headers++;
+        } else {
+            r->s->bad(r->s->ctx, FL_E_HEADER, r->file, r->line, p, n);
+        }
+        return;
+    }
+    if (!n || (n == 1 && p[0] == '\r'))
+        return; /* an empty line (a file's last newline doubled): nothing to count */
+    if (n > FL_MAX_LINE) {
+        r->s->bad(r->s->ctx, FL_E_LONG, r->file, r->line, p, 80);
+        return;
+    }
+    fl_rec rec;
+    fl_error e = fl_parse(&r->fmt, p, n, &rec);
+    if (e)
+        r->s->bad(r->s->ctx, e, r->file, r->line, p, n);
+    else
+        r->s->record(r->s->ctx, &rec);
+}
+
+/* The complete lines of buf[0..have); the rest moves to the front. At the
+ * end of a file (`last`), the rest is a line too. */
+static void lines(rd *r, bool last)
+{
+    char *p = r->buf, *end = r->buf + r->have;
+    for (;;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        if (r->skipping)
+            r->skipping = false; /* the end of an over-long line */
+        else
+            one_line(r, p, (size_t)(nl - p));
+        p = nl + 1;
+    }
+    size_t rest = (size_t)(end - p);
+    if (last && rest && !r->skipping)
+        one_line(r, p, rest);
+    else if (!last && rest > FL_MAX_LINE && !r->skipping) {
+        r->line++;
+        r->s->lines++;
+        r->s->bad(r->s->ctx, FL_E_LONG, r->file, r->line, p, 80);
+        r->skipping = true;
+    }
+    if (last || r->skipping)
+        rest = 0;
+    memmove(r->buf, p, rest);
+    r->have = rest;
+}
+
+static void progress(rd *r, size_t n, bool force)
+{
+    r->s->in_bytes += n;
+    r->since_progress += n;
+    if (r->s->progress && (force || r->since_progress >= PROGRESS_EVERY)) {
+        r->s->progress(r->s->ctx, r->s->in_bytes);
+        r->since_progress = 0;
+    }
+}
+
+static mlvpc_status read_plain(rd *r, int fd, const char *path, const char *first, size_t nfirst)
+{
+    memcpy(r->buf, first, nfirst);
+    r->have = nfirst;
+    r->s->text_bytes += nfirst;
+    for (;;) {
+        ssize_t got = read(fd, r->buf + r->have, CHUNK);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return io_err(r, path, "cannot read", strerror(errno));
+        progress(r, (size_t)got, false);
+        r->have += (size_t)got;
+        r->s->text_bytes += (size_t)got;
+        lines(r, got == 0);
+        if (got == 0)
+            return MLVPC_OK;
+    }
+}
+
+static mlvpc_status read_gzip(rd *r, int fd, const char *path, const char *first, size_t nfirst)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 16) != Z_OK)
+        return io_err(r, path, "cannot inflate", "out of memory");
+    unsigned char *in = malloc(CHUNK);
+    if (!in) {
+        inflateEnd(&z);
+        return io_err(r, path, "cannot inflate", "out of memory");
+    }
+    memcpy(in, first, nfirst);
+    size_t nin = nfirst;
+    bool eof = false, member_end = false;
+    mlvpc_status st = MLVPC_OK;
+    r->have = 0;
+    while (st == MLVPC_OK) {
+        if (z.avail_in == 0 && !eof) {
+            bool counted = nin > 0; /* the magic bytes, counted by read_fd */
+            ssize_t got = nin ? (ssize_t)nin : read(fd, in, CHUNK);
+            nin = 0;
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got < 0) {
+                st = io_err(r, path, "cannot read", strerror(errno));
+                break;
+            }
+            if (!counted)
+                progress(r, (size_t)got, false);
+            eof = got == 0;
+            z.next_in = in;
+            z.avail_in = (uInt)got;
+        }
+        if (member_end) {
+            if (z.avail_in == 0 && eof)
+                break; /* the end of the last member */
+            if (inflateReset(&z) != Z_OK) {
+                st = io_err(r, path, "cannot inflate", "reset failed");
+                break;
+            }
+            member_end = false;
+        }
+        z.next_out = (unsigned char *)r->buf + r->have;
+        z.avail_out = (uInt)(CHUNK + FL_MAX_LINE - r->have);
+        int zr = inflate(&z, Z_NO_FLUSH);
+        size_t out = (size_t)(z.next_out - (unsigned char *)r->buf) - r->have;
+        r->have += out;
+        r->s->text_bytes += out;
+        if (zr == Z_STREAM_END)
+            member_end = true; /* S3 objects may hold several members */
+        else if (zr == Z_BUF_ERROR && z.avail_in == 0 && eof) {
+            st = io_err(r, path, "corrupt gzip data", "the stream ends early");
+            break;
+        } else if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            st = io_err(r, path, "corrupt gzip data", z.msg ? z.msg : "inflate failed");
+            break;
+        }
+        lines(r, false);
+    }
+    if (st == MLVPC_OK)
+        lines(r, true);
+    progress(r, 0, true);
+    inflateEnd(&z);
+    free(in);
+    return st;
+}
+
+static mlvpc_status read_fd(rd *r, int fd, const char *path)
+{
+    char first[2];
+    size_t n = 0;
+    while (n < 2) {
+        ssize_t got = read(fd, first + n, 2 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return io_err(r, path, "cannot read", strerror(errno));
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    r->file = path;
+    r->line = 0;
+    r->skipping = false;
+    r->fmt = *r->given;
+    r->s->files++;
+    progress(r, n, false);
+    bool gz = n == 2 && (unsigned char)first[0] == 0x1f && (unsigned char)first[1] == 0x8b;
+    mlvpc_status st = gz ? read_gzip(r, fd, path, first, n) : read_plain(r, fd, path, first, n);
+    progress(r, 0, true);
+    return st;
+}
+
+static mlvpc_status read_path(rd *r, const char *path, int depth)
+{
+    if (strcmp(path, "-") == 0)
+        return read_fd(r, 0, "(standard input)");
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return io_err(r, path, "cannot open", strerror(errno));
+    if (!S_ISDIR(sb.st_mode)) {
+        int fd = open(path, O_RDONLY);
+        if (fd < 0)
+            return io_err(r, path, "cannot open", strerror(errno));
+        mlvpc_status st = read_fd(r, fd, path);
+        close(fd);
+        return st;
+    }
+    if (depth > MAX_DEPTH)
+        return io_err(r, path, "cannot read", "directories nested too deeply");
+    char **names;
+    size_t n;
+    int rc = dirlist(path, &names, &n);
+    if (rc)
+        return io_err(r, path, "cannot open directory", strerror(rc));
+    mlvpc_status st = MLVPC_OK;
+    for (size_t i = 0; i < n && st == MLVPC_OK; i++) {
+        size_t len = strlen(path) + strlen(names[i]) + 2;
+        char *full = malloc(len);
+        if (!full) {
+            st = io_err(r, path, "cannot read", "out of memory");
+            break;
+        }
+        snprintf(full, len, "%s/%s", path, names[i]);
+        st = read_path(r, full, depth + 1);
+        free(full);
+    }
+    dirlist_free(names, n);
+    return st;
+}
+
+static uint64_t size_of(const char *path, int depth)
+{
+    struct stat sb;
+    if (strcmp(path, "-") == 0 || stat(path, &sb) != 0 || depth > MAX_DEPTH)
+        return 0;
+    if (!S_ISDIR(sb.st_mode))
+        return (uint64_t)sb.st_size;
+    char **names;
+    size_t n;
+    uint64_t total = 0;
+    if (dirlist(path, &names, &n))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char full[4096];
+        if ((size_t)snprintf(full, sizeof full, "%s/%s", path, names[i]) < sizeof full)
+            total += size_of(full, depth + 1);
+    }
+    dirlist_free(names, n);
+    return total;
+}
+
+uint64_t fl_input_size(const char *path) { return size_of(path, 0); }
+
+mlvpc_status fl_read(const char *path, const fl_format *fields, fl_sink *s, mlvpc_diag *err)
+{
+    rd r = { .s = s, .given = fields, .err = err };
+    r.buf = malloc(CHUNK + FL_MAX_LINE + 1);
+    if (!r.buf) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->status = MLVPC_ERR_NOMEM;
+            snprintf(err->file, sizeof err->file, "%s", path);
+            snprintf(err->text, sizeof err->text, "out of memory");
+        }
+        return MLVPC_ERR_NOMEM;
+    }
+    mlvpc_status st = read_path(&r, path, 0);
+    free(r.buf);
+    return st;
+}

@@ -1,0 +1,194 @@
+/* Fixed-key counter tables (fmap.h). */
+#include "fmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void fmap_init(fmap *m, uint32_t ksize)
+{
+    memset(m, 0, sizeof *m);
+    m->ksize = ksize;
+    m->stride = (8 + (uint32_t)sizeof(fmap_val) + ksize + 7) & ~7u;
+}
+
+void fmap_release(fmap *m)
+{
+    free(m->slots);
+    fmap_init(m, m->ksize);
+}
+
+uint64_t fmap_hash(const void *key, uint32_t ksize)
+{
+    const uint8_t *p = key;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ ksize;
+    while (ksize >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+        p += 8;
+        ksize -= 8;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, ksize);
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    h ^= h >> 29;
+    return h | 1; /* 0 marks an empty slot */
+}
+
+static uint64_t hash_at(const fmap *m, uint32_t i) { return *(const uint64_t *)fmap_slot(m, i); }
+
+/* Place a copy of slot `from` (of another table with the same layout) into m. */
+static void seat(fmap *m, const uint8_t *from)
+{
+    uint64_t h;
+    memcpy(&h, from, 8);
+    uint32_t j = (uint32_t)h & (m->cap - 1);
+    while (hash_at(m, j))
+        j = (j + 1) & (m->cap - 1);
+    memcpy(fmap_slot(m, j), from, m->stride);
+    m->n++;
+}
+
+static int resize(fmap *m, uint32_t cap)
+{
+    uint8_t *slots = calloc(cap, m->stride);
+    if (!slots)
+        return -1;
+    fmap old = *m;
+    m->slots = slots;
+    m->cap = cap;
+    m->n = 0;
+    for (uint32_t i = 0; i < old.cap; i++)
+        if (fmap_used(&old, i))
+            seat(m, fmap_slot(&old, i));
+    free(old.slots);
+    return 0;
+}
+
+fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        uint32_t cap = m->cap ? m->cap * 2 : 1024;
+        if (cap > (1u << 30) || resize(m, cap) != 0)
+            return NULL;
+    }
+    uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;
+    for (;;) {
+        uint8_t *s = fmap_slot(m, i);
+        uint64_t h = *(uint64_t *)s;
+        if (!h) {
+            memcpy(s, &hash, 8);
+            memset(s + 8, 0, sizeof(fmap_val));
+            memcpy(s + 8 + sizeof(fmap_val), key, m->ksize);
+            m->n++;
+            return (fmap_val *)(s + 8);
+        }
+        if (h == hash && memcmp(s + 8 + sizeof(fmap_val), key, m->ksize) == 0)
+            return (fmap_val *)(s + 8);
+        i = (i + 1) & mask;
+    }
+}
+
+static uint64_t metric(const fmap_val *v, int which)
+{
+    return which == 0 ? v->records : which == 1 ? v->packets : v->bytes;
+}
+
+/* The k-th smallest of v[0..n) (v is reordered): Hoare's selection. */
+static uint64_t select_kth(uint64_t *v, uint32_t n, uint32_t k)
+{
+    uint32_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        uint64_t pivot = v[lo + (hi - lo) / 2];
+        uint32_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                uint64_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+/* Empty slot i, shifting later entries of its cluster back so that every
+ * probe sequence stays unbroken (Knuth's algorithm R for linear probing). */
+static void remove_at(fmap *m, uint32_t i)
+{
+    uint32_t mask = m->cap - 1, j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        if (!fmap_used(m, j))
+            break;
+        uint32_t k = (uint32_t)hash_at(m, j) & mask; /* home of the entry at j */
+        if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+            continue; /* it may stay: its home lies after the hole */
+        memcpy(fmap_slot(m, i), fmap_slot(m, j), m->stride);
+        i = j;
+    }
+    memset(fmap_slot(m, i), 0, 8);
+    m->n--;
+}
+
+int fmap_prune(fmap *m, int which, fmap_val *lost)
+{
+    memset(lost, 0, sizeof *lost);
+    if (!m->n)
+        return 0;
+    uint64_t *v = malloc(m->n * sizeof *v);
+    if (!v)
+        return -1;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (fmap_used(m, i))
+            v[k++] = metric(fmap_val_at(m, i), which);
+    uint64_t median = select_kth(v, k, k / 2);
+    free(v);
+    for (uint32_t i = 0; i < m->cap; i++) {
+        /* a removal may shift another entry into slot i: look again */
+        while (fmap_used(m, i) && metric(fmap_val_at(m, i), which) <= median) {
+            const fmap_val *x = fmap_val_at(m, i);
+            if (x->records > lost->records)
+                lost->records = x->records;
+            if (x->packets > lost->packets)
+                lost->packets = x->packets;
+            if (x->bytes > lost->bytes)
+                lost->bytes = x->bytes;
+            remove_at(m, i);
+        }
+    }
+    return 0;
+}
+
+int fmap_merge(fmap *dst, const fmap *src)
+{
+    for (uint32_t i = 0; i < src->cap; i++) {
+        if (!fmap_used(src, i))
+            continue;
+        const fmap_val *s = fmap_val_at(src, i);
+        fmap_val *v = fmap_get(dst, fmap_key(src, i), hash_at(src, i));
+        if (!v)
+            return -1;
+        v->records += s->records;
+        v->packets += s->packets;
+        v->bytes += s->bytes;
+        v->extra += s->extra;
+    }
+    return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * Hash tables with fixed-size keys (at most FMAP_KEY_MAX bytes, compared as
+ * bytes: pad keys with zeros) and a fixed-size value of counters. Open
+ * addressing with linear probing, at most half full. A slot holds the key's
+ * hash, the counters and the key together, so that a lookup in a table far
+ * larger than the caches costs one or two cache lines, not three.
+ * Memory grows with the distinct keys, never with how often a key is seen.
+ */
+#ifndef MLVPC_FMAP_H
+#define MLVPC_FMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { FMAP_KEY_MAX = 48 };
+
+typedef struct fmap_val {
+    uint64_t records, packets, bytes, extra; /* extra: the table's own counter */
+} fmap_val;
+
+typedef struct fmap {
+    uint32_t ksize, stride, n, cap; /* cap: a power of two, or 0 */
+    uint8_t *slots;                 /* cap * stride: hash (0 = empty), fmap_val, key */
+} fmap;
+
+void fmap_init(fmap *m, uint32_t ksize);
+void fmap_release(fmap *m);
+
+uint64_t fmap_hash(const void *key, uint32_t ksize);
+
+/* The value of key (zeroed when new); NULL when out of memory. Pointers are
+ * valid until the next fmap_get of a new key. */
+fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash);
+
+static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
+
+/* Whether slot i (0 <= i < cap) holds a key; its counters and key. */
+static inline int fmap_used(const fmap *m, uint32_t i) { return *(const uint64_t *)fmap_slot(m, i) != 0; }
+static inline fmap_val *fmap_val_at(const fmap *m, uint32_t i) { return (fmap_val *)(fmap_slot(m, i) + 8); }
+static inline const void *fmap_key(const fmap *m, uint32_t i) { return fmap_slot(m, i) + 8 + sizeof(fmap_val); }
+
+/* A hint that key `hash` is about to be looked up: its slot's memory is
+ * fetched while other work goes on (lookups in large tables are cache
+ * misses; a batch of them overlaps their latency). */
+static inline void fmap_prefetch(const fmap *m, uint64_t hash)
+{
+    if (m->cap) {
+        const uint8_t *s = fmap_slot(m, (uint32_t)hash & (m->cap - 1));
+        __builtin_prefetch(s);
+        __builtin_prefetch(s + m->stride - 1);
+    }
+}
+
+/* Remove the entries whose counter `which` (0 records, 1 packets, 2 bytes)
+ * is at or below the median, to bound memory; *lost gets the largest
+ * records, packets and bytes removed from one entry. -1 when out of memory
+ * (the table is then unchanged). */
+int fmap_prune(fmap *m, int which, fmap_val *lost);
+
+/* Add every entry of src into dst (same key size). -1 when out of memory. */
+int fmap_merge(fmap *dst, const fmap *src);
+
+#endif

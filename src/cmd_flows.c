@@ -1,0 +1,169 @@
+/* mlvpc flows FILE|DIR|-... */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "usage: mlvpc flows FILE|DIR|-... [--fields \"version account-id ...\"] [--format text|json]\n"
+    "                   [--top N] [--since TIME] [--until TIME] [--quiet]\n"
+    "\n"
+    "Aggregate VPC Flow Logs: totals, records by action, top talkers by bytes and\n"
+    "by packets (sources, destinations, pairs), protocols and destination ports,\n"
+    "REJECT records by source, destination and port, and interfaces. Every figure\n"
+    "is exact. Unusable records are counted by reason and the first few shown with\n"
+    "their file and line.\n"
+    "\n"
+    "Inputs are plain or gzip files (as S3 delivers them), directories (walked\n"
+    "recursively in name order, e.g. AWSLogs/ACCOUNT/vpcflowlogs/REGION/...), or\n"
+    "- for standard input. A file's header line gives its fields; files without\n"
+    "one (CloudWatch Logs exports) use --fields, else the default format.\n"
+    "\n"
+    "  -F, --fields LIST  field names of files without a header line, as in the\n"
+    "                     flow log's LogFormat (with or without ${...}; spaces or\n"
+    "                     commas between them)\n"
+    "  -f, --format FMT   text (default) or json (docs/flows-json.md)\n"
+    "  -n, --top N        rows per top list (default 10)\n"
+    "      --since TIME   only records whose window ends at or after TIME\n"
+    "      --until TIME   only records whose window starts before TIME\n"
+    "                     (TIME: 2026-11-26T10:00:00Z, 2026-11-26, or epoch seconds)\n"
+    "  -q, --quiet        no progress on standard error\n"
+    "  -h, --help         show this help\n"
+    "\n"
+    "Progress (bytes and records per second, percentage and ETA) goes to standard\n"
+    "error when it is a terminal.\n";
+
+/* TIME as epoch seconds; -1 when it is none of the accepted forms. */
+static int64_t parse_time(const char *s)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    char *end;
+    if (strspn(s, "0123456789") == strlen(s) && *s) {
+        long long v = strtoll(s, &end, 10);
+        return *end || v < 0 ? -1 : (int64_t)v;
+    }
+    const char *rest = strptime(s, "%Y-%m-%d", &tm);
+    if (rest && *rest == 'T')
+        rest = strptime(rest + 1, "%H:%M:%S", &tm);
+    if (!rest || (*rest && strcmp(rest, "Z") != 0))
+        return -1;
+    time_t t = timegm(&tm);
+    return t < 0 ? -1 : (int64_t)t;
+}
+
+typedef struct prog {
+    struct timespec start, last;
+    int shown;
+} prog;
+
+static double secs(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t records)
+{
+    prog *p = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->shown && secs(&p->last, &now) < 0.25)
+        return;
+    p->last = now;
+    p->shown = 1;
+    double el = secs(&p->start, &now);
+    double mbs = el > 0 ? (double)done / 1e6 / el : 0, rps = el > 0 ? (double)records / el : 0;
+    if (total && done <= total) {
+        double eta = mbs > 0 ? (double)(total - done) / 1e6 / mbs : 0;
+        fprintf(stderr, "\r%.1f of %.1f MB (%.0f%%), %.0f MB/s, %.0f records/s, ETA %.0f s   ",
+                (double)done / 1e6, (double)total / 1e6, 100.0 * (double)done / (double)total, mbs, rps, eta);
+    } else {
+        fprintf(stderr, "\r%.1f MB, %.0f MB/s, %.0f records/s   ", (double)done / 1e6, mbs, rps);
+    }
+}
+
+int cmd_flows(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "fields", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' },
+        { "top", required_argument, NULL, 'n' },    { "since", required_argument, NULL, 's' },
+        { "until", required_argument, NULL, 'u' },  { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+    };
+    mlvpc_flows_opts o = { .since = -1, .until = -1 };
+    int fmt = MLVPC_FORMAT_TEXT, c, quiet = 0;
+    char *end;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "F:f:n:qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'F': o.fields = optarg; break;
+        case 'f':
+            if ((fmt = cli_format(optarg)) < 0) {
+                cli_error("flows: unknown format \"%s\" (expected text or json)", optarg);
+                return EXIT_USAGE_INPUT;
+            }
+            break;
+        case 'n': {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 100000) {
+                cli_error("flows: --top expects a number from 1 to 100000, got \"%s\"", optarg);
+                return EXIT_USAGE_INPUT;
+            }
+            o.top = (unsigned)v;
+            break;
+        }
+        case 's':
+        case 'u': {
+            int64_t t = parse_time(optarg);
+            if (t < 0) {
+                cli_error("flows: --%s expects a time such as 2026-11-26T10:00:00Z, 2026-11-26 or epoch "
+                          "seconds, got \"%s\"", c == 's' ? "since" : "until", optarg);
+                return EXIT_USAGE_INPUT;
+            }
+            *(c == 's' ? &o.since : &o.until) = t;
+            break;
+        }
+        case 'q': quiet = 1; break;
+        case 'h': fputs(usage, stdout); return EXIT_CLEAN;
+        default: fputs(usage, stderr); return EXIT_USAGE_INPUT;
+        }
+    }
+    if (optind == argc) {
+        cli_error("flows: no input given (a file, a directory, or - for standard input)");
+        fputs(usage, stderr);
+        return EXIT_USAGE_INPUT;
+    }
+    prog p = { 0 };
+    clock_gettime(CLOCK_MONOTONIC, &p.start);
+    if (!quiet && isatty(2)) {
+        o.progress = on_progress;
+        o.progress_ctx = &p;
+    }
+    mlvpc_diag err;
+    mlvpc_flows *f = mlvpc_flows_new(&o, &err);
+    if (!f) {
+        cli_diag(&err);
+        return EXIT_USAGE_INPUT;
+    }
+    mlvpc_status st = MLVPC_OK;
+    for (int i = optind; i < argc && st == MLVPC_OK; i++)
+        st = mlvpc_flows_add(f, argv[i], &err);
+    if (p.shown)
+        fputs("\r\033[K", stderr);
+    if (st != MLVPC_OK) {
+        cli_diag(&err);
+        mlvpc_flows_free(f);
+        return EXIT_USAGE_INPUT;
+    }
+    st = mlvpc_flows_write(f, (mlvpc_format)fmt, stdout, &err);
+    mlvpc_flows_free(f);
+    if (st != MLVPC_OK) {
+        cli_diag(&err);
+        return EXIT_USAGE_INPUT;
+    }
+    return EXIT_CLEAN;
+}

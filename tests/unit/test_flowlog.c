@@ -1,0 +1,175 @@
+/* Unit tests of flow-log records (lib/inputs/flowlog.c) and the counter
+ * tables the aggregation uses (lib/util/fmap.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "inputs/flowlog.h"
+#include "util/fmap.h"
+
+static fl_error parse(const fl_format *f, const char *line, fl_rec *r) { return fl_parse(f, line, strlen(line), r); }
+
+static void test_default_records(void **state)
+{
+    (void)state;
+    fl_format f;
+    fl_rec r;
+    fl_default_format(&f);
+    assert_int_equal(f.ncols, 14);
+    assert_int_equal(parse(&f, "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
+                               "1418530010 1418530070 ACCEPT OK", &r), FL_E_NONE);
+    assert_int_equal(r.status, FL_OK);
+    assert_int_equal(r.action, FL_ACCEPT);
+    assert_int_equal(r.src.af, IP_V4);
+    assert_memory_equal(r.src.b, "\xac\x1f\x10\x8b", 4);
+    assert_int_equal(r.sport, 20641);
+    assert_int_equal(r.dport, 22);
+    assert_int_equal(r.proto, 6);
+    assert_true(r.has_packets && r.has_bytes);
+    assert_int_equal(r.packets, 20);
+    assert_int_equal(r.bytes, 4249);
+    assert_int_equal(r.start, 1418530010);
+    assert_int_equal(r.end, 1418530070);
+    assert_int_equal(r.eni.n, 21);
+    assert_memory_equal(r.eni.p, "eni-1235b8ca123456789", 21);
+    /* NODATA / SKIPDATA: "-" in every per-flow field */
+    assert_int_equal(parse(&f, "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA", &r),
+                     FL_E_NONE);
+    assert_int_equal(r.status, FL_NODATA);
+    assert_int_equal(r.src.af, 0);
+    assert_int_equal(r.sport, -1);
+    assert_int_equal(r.proto, -1);
+    assert_false(r.has_bytes);
+    assert_int_equal(r.action, FL_ACT_NONE);
+    assert_int_equal(parse(&f, "2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA", &r),
+                     FL_E_NONE);
+    assert_int_equal(r.status, FL_SKIPDATA);
+    /* IPv6, CRLF */
+    assert_int_equal(parse(&f, "2 123456789010 eni-1235b8ca123456789 2001:db8:1234:a100:8d6e:3477:df66:f105 "
+                               "2001:db8:1234:a102:3304:8879:34cf:4071 34892 22 6 54 8855 1477913708 1477913820 REJECT OK\r",
+                           &r), FL_E_NONE);
+    assert_int_equal(r.src.af, IP_V6);
+    assert_int_equal(r.action, FL_REJECT);
+    /* account-id "unknown" (service-owned interfaces) is text */
+    assert_int_equal(parse(&f, "2 unknown eni-1 10.0.0.1 10.0.0.2 1 2 17 1 1 1 2 ACCEPT OK", &r), FL_E_NONE);
+    assert_int_equal(r.account.n, 7);
+}
+
+static void test_bad_records(void **state)
+{
+    (void)state;
+    fl_format f;
+    fl_rec r;
+    fl_default_format(&f);
+    static const struct { const char *line; fl_error e; } bad[] = {
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT", FL_E_COLUMNS },      /* one short */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK x", FL_E_COLUMNS }, /* one more */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK ", FL_E_COLUMNS },  /* a trailing space */
+        { "2 1 eni-1 10.0.0.1  10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_COLUMNS },  /* two spaces */
+        { "", FL_E_COLUMNS },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 65536 6 1 1 1 2 ACCEPT OK", FL_E_NUMBER }, /* port out of range */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 256 1 1 1 2 ACCEPT OK", FL_E_NUMBER },   /* protocol out of range */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 x 1 1 2 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 -5 1 2 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 99999999999999999999999 1 2 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 10.0.0.256 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.0.0 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.0.0.01 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.0.0.1 2001:db8::zz 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 accept OK", FL_E_ACTION },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT ok", FL_E_STATUS },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        fl_error e = parse(&f, bad[i].line, &r);
+        if (e != bad[i].e)
+            fail_msg("\"%s\": got %s, expected %s", bad[i].line, fl_error_name(e), fl_error_name(bad[i].e));
+    }
+}
+
+static void test_custom_formats(void **state)
+{
+    (void)state;
+    fl_format f;
+    fl_rec r;
+    const char *bad;
+    /* a header line (S3) with v3-v8 fields and one AWS may add later */
+    const char *h = "version vpc-id subnet-id interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr protocol bytes "
+                    "action log-status az-id flow-direction traffic-path pkt-dst-aws-service reject-reason "
+                    "encryption-status";
+    assert_true(fl_is_header(h, strlen(h)));
+    assert_true(fl_parse_format(h, strlen(h), &f, &bad));
+    assert_int_equal(f.ncols, 18);
+    assert_int_equal(f.unknown, 1);
+    assert_int_equal(f.col[17], FL_SKIP);
+    assert_int_equal(parse(&f, "5 vpc-1 subnet-1 eni-1 10.0.1.5 10.0.0.9 10.0.1.5 52.216.1.2 6 1200 ACCEPT OK use1-az4 "
+                               "egress 1 S3 - 0", &r), FL_E_NONE);
+    assert_int_equal(r.pkt_dst.af, IP_V4);
+    assert_int_equal(r.traffic_path, 1);
+    assert_int_equal(r.pkt_dst_service.n, 2);
+    assert_int_equal(r.az_id.n, 8);
+    assert_int_equal(r.direction.n, 6);
+    assert_int_equal(r.sport, -1); /* not in this format */
+    /* the LogFormat syntax */
+    const char *lf = "${version} ${interface-id} ${srcaddr} ${bytes}";
+    assert_true(fl_parse_format(lf, strlen(lf), &f, &bad));
+    assert_int_equal(f.ncols, 4);
+    assert_int_equal(f.col[1], FL_ENI);
+    /* not headers: a record, a dash, an empty line */
+    assert_false(fl_is_header("2 123 eni-1", 11));
+    assert_false(fl_is_header("- x", 3));
+    assert_false(fl_is_header("", 0));
+    /* not field names */
+    assert_false(fl_parse_format("version Account", 15, &f, &bad));
+    assert_string_equal(bad, "Account");
+    assert_false(fl_parse_format("   ", 3, &f, &bad));
+}
+
+static void test_fmap_counts_and_prunes(void **state)
+{
+    (void)state;
+    fmap m;
+    fmap_init(&m, 8);
+    for (uint64_t k = 0; k < 5000; k++) {
+        fmap_val *v = fmap_get(&m, &k, fmap_hash(&k, 8));
+        assert_non_null(v);
+        v->records++;
+        v->bytes += k; /* key k counts k bytes */
+    }
+    uint64_t again = 4999;
+    fmap_val *v = fmap_get(&m, &again, fmap_hash(&again, 8));
+    v->bytes += 1;
+    assert_int_equal(m.n, 5000);
+    fmap_val lost;
+    assert_int_equal(fmap_prune(&m, 2, &lost), 0);
+    /* the median is 2500: keys 0-2500 go, the largest of them 2500 bytes */
+    assert_int_equal(m.n, 2499);
+    assert_int_equal(lost.bytes, 2500);
+    for (uint64_t k = 2501; k < 5000; k++) {
+        fmap_val *x = fmap_get(&m, &k, fmap_hash(&k, 8));
+        assert_int_equal(x->bytes, k + (k == 4999));
+        assert_int_equal(x->records, 1);
+    }
+    assert_int_equal(m.n, 2499); /* all found, none added */
+    fmap o;
+    fmap_init(&o, 8);
+    assert_int_equal(fmap_merge(&o, &m), 0);
+    assert_int_equal(fmap_merge(&o, &m), 0);
+    uint64_t k = 3000;
+    assert_int_equal(fmap_get(&o, &k, fmap_hash(&k, 8))->bytes, 6000);
+    fmap_release(&m);
+    fmap_release(&o);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_records),
+        cmocka_unit_test(test_bad_records),
+        cmocka_unit_test(test_custom_formats),
+        cmocka_unit_test(test_fmap_counts_and_prunes),
+    };
+    return cmocka_run_group_tests_name("flowlog", tests, NULL, NULL);
+}
