@@ -18,7 +18,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test cfn-test fuzz fuzz-run bench demo install uninstall help deps
+.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test cfn-test flows-test fuzz fuzz-run bench demo install uninstall help deps
 
 all: $(BUILD)/mlvpc $(BUILD)/libmlvpc.a $(BUILD)/libmlvpc.so
 
@@ -61,6 +61,10 @@ golden-update: $(BUILD)/mlvpc
 cfn-test: $(BUILD)/mlvpc
 	@sh tests/cfn/run.sh $(BUILD)/mlvpc
 
+# Flow logs: file, stdin, gzip, gzip members and directories read alike.
+flows-test: $(BUILD)/mlvpc
+	@sh tests/flows/run.sh $(BUILD)/mlvpc
+
 # Paired fixtures: every audit rule on two variants that differ in one field.
 audit-test: $(BUILD)/mlvpc
 	@sh tests/audit/run.sh $(BUILD)/mlvpc
@@ -77,15 +81,15 @@ sarif-test: $(BUILD)/mlvpc
 install-test: all
 	@sh tests/install/run.sh
 
-test: unit golden audit-test cfn-test collect-test install-test sarif-test
+test: unit golden audit-test cfn-test flows-test collect-test install-test sarif-test
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The whole suite again under ASan+UBSan, in its own build directory.
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden audit-test cfn-test
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden audit-test cfn-test flows-test
 
-CHECK_SUITES := unit golden audit-test cfn-test collect-test install-test sarif-test asan fuzz-run
+CHECK_SUITES := unit golden audit-test cfn-test flows-test collect-test install-test sarif-test asan fuzz-run
 
 # make stops at the first failing suite, so reaching the end means all passed.
 check: $(CHECK_SUITES)
