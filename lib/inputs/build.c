@@ -294,6 +294,60 @@ static void vpc_cidrs(mbuild *b)
     }
 }
 
+static bool has_ipv6(const mlvpc_model *m, uint32_t vpc_sym)
+{
+    uint32_t v = model_find(m, MK_VPC, vpc_sym);
+    const mv_vpc *vp = v != MV_NONE ? MV_AT(m, MK_VPC, mv_vpc, v) : NULL;
+    for (uint32_t i = 0; vp && i < vp->ncidrs; i++)
+        if (vp->cidrs[i].a.af == IP_V6)
+            return true;
+    return false;
+}
+
+/* A VPC with an IPv6 block: its default ACL also allows all IPv6 traffic
+ * (rule 101, then the IPv6 "*" deny) and its default SG all IPv6 egress
+ * ("Default network ACL" and "Default security groups" in the VPC guide). */
+static void ipv6_defaults(mbuild *b)
+{
+    for (uint32_t k = 0; k < b->made[MK_NACL].n; k++) {
+        mv_nacl *a = MV_AT(b->m, MK_NACL, mv_nacl, *VEC_AT(b->made[MK_NACL], uint32_t, k));
+        if (a->is_default != MV_TRUE || a->nentries != 4 || !has_ipv6(b->m, a->vpc.sym))
+            continue;
+        mv_nacl_entry *e = arena_calloc(&b->m->ar, 8, sizeof *e);
+        if (!e) {
+            mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+            return;
+        }
+        for (int eg = 0, n = 0; eg < 2; eg++) {
+            mv_nacl_entry v4 = a->entries[eg * 2], v6 = v4; /* rule 100, IPv4 */
+            v6.rule = 101;
+            ip_parse_prefix("::/0", &v6.cidr);
+            mv_nacl_entry d6 = v6;
+            d6.rule = MV_NACL_STAR_RULE;
+            d6.allow = false;
+            e[n++] = v4;
+            e[n++] = v6;
+            e[n++] = a->entries[eg * 2 + 1]; /* the IPv4 "*" deny */
+            e[n++] = d6;
+        }
+        a->entries = e;
+        a->nentries = 8;
+        a->ningress = 4;
+    }
+    for (uint32_t k = 0; k < b->made[MK_SG].n; k++) {
+        const mv_sg *g = MV_AT(b->m, MK_SG, mv_sg, *VEC_AT(b->made[MK_SG], uint32_t, k));
+        if (!g->is_default || !has_ipv6(b->m, g->vpc.sym))
+            continue;
+        mb_item p = { .target = g->r.id, .stock = true };
+        p.u.rule = (mv_sg_rule){ .egress = true, .m = match_all, .peer = MP_CIDR };
+        ip_parse_prefix("::/0", &p.u.rule.cidr);
+        mb_push(b, MB_SG_RULE, &p);
+    }
+    /* (items pushed here come after the sort: keep them in order) */
+    if (b->items[MB_SG_RULE].n > 1)
+        qsort(b->items[MB_SG_RULE].data, b->items[MB_SG_RULE].n, sizeof(mb_item), cmp_items);
+}
+
 /* A table named main by MB_MAIN_RTB replaces the VPC's implied main table. */
 static void main_tables(mbuild *b)
 {
@@ -307,6 +361,19 @@ static void main_tables(mbuild *b)
                 t->main = false;
         }
     }
+}
+
+/* Whether a deleted route resource removes route r of table t. */
+static bool undone_route(const mbuild *b, uint32_t t, const mv_route *r)
+{
+    uint32_t lo, hi;
+    for (item_range(b, MB_ROUTE_UNDO, t, &lo, &hi); lo < hi; lo++) {
+        const mv_route *q = &ITEM(b, MB_ROUTE_UNDO, lo)->u.route;
+        if (q->dst_pl.sym == r->dst_pl.sym && q->tgt.sym == r->tgt.sym &&
+            (r->dst_pl.sym || (ip_prefix_covers(&q->dst, &r->dst) && ip_prefix_covers(&r->dst, &q->dst))))
+            return true;
+    }
+    return false;
 }
 
 static void route_tables(mbuild *b)
@@ -328,7 +395,8 @@ static void route_tables(mbuild *b)
                                                   .state = MS_ACTIVE, .origin = MO_TABLE };
         uint32_t lo, hi;
         for (item_range(b, MB_ROUTE, t->r.id, &lo, &hi); lo < hi; lo++)
-            t->routes[t->nroutes++] = ITEM(b, MB_ROUTE, lo)->u.route;
+            if (!(ITEM(b, MB_ROUTE, lo)->readback && undone_route(b, t->r.id, &ITEM(b, MB_ROUTE, lo)->u.route)))
+                t->routes[t->nroutes++] = ITEM(b, MB_ROUTE, lo)->u.route;
         if (t->main)
             t->assocs[t->nassocs++] = (mv_rtb_assoc){ .main = true };
         for (item_range(b, MB_RTB_ASSOC, t->r.id, &lo, &hi); lo < hi; lo++)
@@ -345,15 +413,30 @@ static bool same_match(const mv_match *a, const mv_match *b)
 /* EC2 keeps one copy of a rule (a duplicate is refused); inputs state one
  * twice when, e.g., a Terraform state lists a rule both in the group's
  * computed rules and as its own resource. */
+static bool same_rule(const mv_sg_rule *q, const mv_sg_rule *r);
+
 static bool has_rule(const mv_sg *g, const mv_sg_rule *r)
 {
-    for (uint32_t i = 0; i < g->nrules; i++) {
-        const mv_sg_rule *q = &g->rules[i];
-        if (q->egress == r->egress && q->peer == r->peer && same_match(&q->m, &r->m) &&
-            (r->peer == MP_CIDR ? ip_prefix_covers(&q->cidr, &r->cidr) && ip_prefix_covers(&r->cidr, &q->cidr)
-                                : q->ref.sym == r->ref.sym))
+    for (uint32_t i = 0; i < g->nrules; i++)
+        if (same_rule(&g->rules[i], r))
             return true;
-    }
+    return false;
+}
+
+static bool same_rule(const mv_sg_rule *q, const mv_sg_rule *r)
+{
+    return q->egress == r->egress && q->peer == r->peer && same_match(&q->m, &r->m) &&
+           (r->peer == MP_CIDR ? ip_prefix_covers(&q->cidr, &r->cidr) && ip_prefix_covers(&r->cidr, &q->cidr)
+                               : q->ref.sym == r->ref.sym);
+}
+
+/* Whether a deleted rule resource removes rule r of group g. */
+static bool undone_rule(const mbuild *b, uint32_t g, const mv_sg_rule *r)
+{
+    uint32_t lo, hi;
+    for (item_range(b, MB_SG_UNDO, g, &lo, &hi); lo < hi; lo++)
+        if (same_rule(&ITEM(b, MB_SG_UNDO, lo)->u.rule, r))
+            return true;
     return false;
 }
 
@@ -373,7 +456,8 @@ static void security_groups(mbuild *b)
             uint32_t lo, hi;
             for (item_range(b, MB_SG_RULE, g->r.id, &lo, &hi); lo < hi; lo++) {
                 const mb_item *p = ITEM(b, MB_SG_RULE, lo);
-                if (p->u.rule.egress == egress && !(strip && p->stock) && !has_rule(g, &p->u.rule))
+                if (p->u.rule.egress == egress && !(strip && p->stock) && !has_rule(g, &p->u.rule) &&
+                    !(p->readback && undone_rule(b, g->r.id, &p->u.rule)))
                     g->rules[g->nrules++] = p->u.rule;
             }
             if (!egress)
@@ -381,6 +465,18 @@ static void security_groups(mbuild *b)
         }
         g->incomplete = count_items(b, MB_INCOMPLETE, g->r.id) > 0;
     }
+}
+
+/* Whether a deleted entry resource removes entry e of ACL a. */
+static bool undone_entry(const mbuild *b, uint32_t a, const mv_nacl_entry *e)
+{
+    uint32_t lo, hi;
+    for (item_range(b, MB_NACL_UNDO, a, &lo, &hi); lo < hi; lo++) {
+        const mv_nacl_entry *q = &ITEM(b, MB_NACL_UNDO, lo)->u.entry;
+        if (q->rule == e->rule && q->egress == e->egress)
+            return true;
+    }
+    return false;
 }
 
 static void nacls(mbuild *b)
@@ -399,6 +495,8 @@ static void nacls(mbuild *b)
             uint32_t lo, hi;
             for (item_range(b, MB_NACL_ENTRY, a->r.id, &lo, &hi); lo < hi; lo++) {
                 const mv_nacl_entry *e = &ITEM(b, MB_NACL_ENTRY, lo)->u.entry;
+                if (ITEM(b, MB_NACL_ENTRY, lo)->readback && undone_entry(b, a->r.id, e))
+                    continue;
                 /* one entry per number and direction, as in EC2; a state
                  * may list one both inline and as its own resource */
                 const mv_nacl_entry *dup = NULL;
@@ -467,6 +565,7 @@ void mb_finish(mbuild *b)
         if (!x->az && sn != MV_NONE)
             x->az = MV_AT(b->m, MK_SUBNET, mv_subnet, sn)->az;
     }
+    ipv6_defaults(b);
     main_tables(b);
     if (!b->failed)
         route_tables(b);

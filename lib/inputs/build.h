@@ -28,6 +28,8 @@ typedef struct mb_item {
     uint32_t target; /* symbol of the object the item belongs to */
     uint32_t other;  /* a second symbol (subnet, VPC, ...) */
     bool stock;      /* a default SG's stock rule (removed by MB_SG_STRIP) */
+    bool readback;   /* read back from existing infrastructure, not declared: an
+                        MB_UNDO item of the same object removes it */
     const tnode *at; /* where the input states it */
     ip_prefix cidr;  /* MB_VPC_CIDR */
     uint32_t seq;    /* push order (set by mb_push): items of one target keep it */
@@ -51,6 +53,9 @@ enum {
     MB_DHCP_ASSOC,  /* VPC `target` uses options `other` */
     MB_INCOMPLETE,  /* SG or NACL `target` has a rule or entry the input does not give fully */
     MB_VPC_CIDR,    /* VPC `target` has the additional block `cidr` */
+    MB_SG_UNDO,     /* u.rule is being removed from group `target` (a deleted rule resource) */
+    MB_ROUTE_UNDO,  /* u.route is being removed from table `target` */
+    MB_NACL_UNDO,   /* u.entry is being removed from ACL `target` */
     MB_COUNT
 };
 

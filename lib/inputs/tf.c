@@ -24,6 +24,7 @@ typedef struct tf_inst {
     const tnode *at;
     uint32_t next;      /* next instance of the same base, +1 (0: none) */
     bool data;
+    bool removed;       /* a rule, route or entry resource the plan deletes (vals: its `before`) */
 } tf_inst;
 
 /* What a symbol names: instances (+1), a configuration resource, a module. */
@@ -40,9 +41,10 @@ typedef struct tf_slot {
 typedef struct tf_assoc {
     uint32_t vpce, other;
     mv_kind kind; /* MK_RTB, MK_SUBNET or MK_SG */
+    bool replace; /* an SG association with replace_default_association */
 } tf_assoc;
 
-enum { TF_MAX_DEPTH = 16, TF_MAX_STEPS = 4000000 };
+enum { TF_MAX_DEPTH = 16, TF_MAX_STEPS = 200000 }; /* steps per value followed */
 
 typedef struct tf {
     mbuild b;
@@ -52,7 +54,9 @@ typedef struct tf {
     vec slots;                /* tf_slot, by symbol */
     vec assocs;               /* tf_assoc */
     vec adopted;              /* tf_assoc: an aws_default_* instance (vpce) and the object it adopts (other) */
-    uint32_t steps;
+    uint32_t steps;           /* of the value being followed */
+    bool readback;            /* loading rules read back from infrastructure (see mb_item) */
+    bool out_of_steps;        /* some value was left unknown for it */
 } tf;
 
 #define INST(t, i) VEC_AT((t)->insts, tf_inst, i)
@@ -86,7 +90,7 @@ static const char *dupn(tf *t, const char *s, size_t n)
 }
 
 /* s without instance keys ("module.a[0].x.y[1]" -> "module.a.x.y"): a configuration address. */
-static const char *config_addr(tf *t, const char *s, size_t n, char *buf, size_t size)
+static const char *config_addr(const char *s, size_t n, char *buf, size_t size)
 {
     size_t o = 0;
     int depth = 0;
@@ -107,7 +111,6 @@ static const char *config_addr(tf *t, const char *s, size_t n, char *buf, size_t
             buf[o++] = ch;
     }
     buf[o] = 0;
-    (void)t;
     return buf;
 }
 
@@ -140,7 +143,7 @@ static void add_inst(tf *t, const char *addr, const char *type, const char *name
         return;
     const tnode *id = tn_get(vals, "id");
     x.id = id && id->type == TN_STR && id->str[0] && !strstr(id->str, "${") ? id->str : x.addr;
-    config_addr(t, x.base, strlen(x.base), cbuf, sizeof cbuf);
+    config_addr(x.base, strlen(x.base), cbuf, sizeof cbuf);
     const tf_slot *cs = find_slot(t, cbuf, strlen(cbuf));
     x.expr = cs && cs->cfg ? tn_get(cs->cfg, "expressions") : NULL;
     uint32_t i;
@@ -168,6 +171,9 @@ static const char *str_of(const tnode *n) { return n && n->type == TN_STR ? n->s
 /* configuration.root_module and its module calls: resources and modules by address. */
 static void walk_config(tf *t, const tnode *mod, const char *prefix, int depth)
 {
+    if (mod && depth > TF_MAX_DEPTH)
+        mb_warn(&t->b, mod, "modules nested more than %d deep: the configuration of \"%s\" is not read", TF_MAX_DEPTH,
+                prefix);
     if (!mod || depth > TF_MAX_DEPTH)
         return;
     const tnode *res = tn_get(mod, "resources");
@@ -198,6 +204,8 @@ static void walk_config(tf *t, const tnode *mod, const char *prefix, int depth)
 /* planned_values / values modules: every resource (data only when `data_only`). */
 static void walk_values(tf *t, const tnode *mod, bool data_only, int depth)
 {
+    if (mod && depth > TF_MAX_DEPTH)
+        mb_warn(&t->b, mod, "modules nested more than %d deep: their resources are left out", TF_MAX_DEPTH);
     if (!mod || depth > TF_MAX_DEPTH)
         return;
     const tnode *res = tn_get(mod, "resources");
@@ -210,13 +218,24 @@ static void walk_values(tf *t, const tnode *mod, bool data_only, int depth)
             return;
         }
         const tf_slot *known = find_slot(t, a, strlen(a));
-        if ((data_only && !data) || (known && known->exact))
-            continue; /* (a resource change gave it) */
+        if ((data_only && !data) || (known && known->exact) || tn_get(r, "deposed_key"))
+            continue; /* a resource change gave it; or an old object awaiting destruction */
         add_inst(t, a, type, name, data, tn_get(r, "index"), tn_get(r, "values"), NULL, r);
     }
     const tnode *kids = tn_get(mod, "child_modules");
     for (uint32_t i = 0; kids && kids->type == TN_ARR && i < kids->n; i++)
         walk_values(t, kids->kids[i], data_only, depth + 1);
+}
+
+/* Resources that are a part of another object (rules, routes, entries). */
+static bool is_part_type(const char *type)
+{
+    static const char *const parts[] = { "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
+                                         "aws_vpc_security_group_egress_rule", "aws_route", "aws_network_acl_rule" };
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        if (strcmp(type, parts[i]) == 0)
+            return true;
+    return false;
 }
 
 static bool is_delete_only(const tnode *actions)
@@ -237,11 +256,25 @@ static void enumerate_plan(tf *t)
             mb_fail(&t->b, r, MLVPC_ERR_SCHEMA, "expected \"address\", \"type\", \"name\" and \"change\" in a resource change");
             return;
         }
-        const tnode *after = tn_get(ch, "after");
-        if (is_delete_only(tn_get(ch, "actions")) || !after || after->type != TN_OBJ)
-            continue; /* destroyed by this plan */
+        const tnode *after = tn_get(ch, "after"), *before = tn_get(ch, "before"), *acts = tn_get(ch, "actions");
         if (tn_get(r, "deposed"))
             continue; /* an old object awaiting destruction */
+        if (acts && acts->type == TN_ARR && acts->n == 1 && str_of(acts->kids[0]) &&
+            strcmp(acts->kids[0]->str, "forget") == 0 && before && before->type == TN_OBJ) {
+            /* no longer managed, but not destroyed: as it was */
+            add_inst(t, a, type, name, false, tn_get(r, "index"), before, NULL, r);
+            continue;
+        }
+        if (is_delete_only(acts) && before && before->type == TN_OBJ && is_part_type(type)) {
+            /* a rule, route or entry that goes: its group, table or ACL may
+             * still list it, read back from before the plan */
+            add_inst(t, a, type, name, false, tn_get(r, "index"), before, NULL, r);
+            if (t->insts.n)
+                INST(t, t->insts.n - 1)->removed = true;
+            continue;
+        }
+        if (is_delete_only(acts) || !after || after->type != TN_OBJ)
+            continue; /* destroyed by this plan */
         add_inst(t, a, type, name, mode && strcmp(mode, "data") == 0, tn_get(r, "index"), after,
                  tn_get(ch, "after_unknown"), r);
     }
@@ -310,13 +343,15 @@ static void enumerate_config(tf *t)
 typedef struct tcur {
     const tnode *v, *u, *e;
     bool loose, cfg;
+    uint8_t depth; /* 0: the resource, 1: one of its attributes, 2+: inside a block */
 } tcur;
 
 static bool is_expr(const tnode *e) { return e && (tn_get(e, "references") || tn_get(e, "constant_value")); }
 
 static tcur tc_key(tcur c, const char *k)
 {
-    tcur r = { tn_get(c.v, k), c.u && c.u->type == TN_BOOL ? c.u : tn_get(c.u, k), NULL, c.loose, c.cfg };
+    tcur r = { tn_get(c.v, k), c.u && c.u->type == TN_BOOL ? c.u : tn_get(c.u, k), NULL, c.loose, c.cfg,
+               (uint8_t)(c.depth < 250 ? c.depth + 1 : c.depth) };
     if (is_expr(c.e)) {
         r.e = c.e;
         r.loose = true;
@@ -332,7 +367,8 @@ static tcur tc_idx(tcur c, uint32_t i)
 {
     tcur r = { c.v && c.v->type == TN_ARR && i < c.v->n ? c.v->kids[i] : NULL,
                c.u && c.u->type == TN_ARR ? (i < c.u->n ? c.u->kids[i] : NULL) : c.u,
-               c.e && c.e->type == TN_ARR ? (i < c.e->n ? c.e->kids[i] : NULL) : c.e, c.loose, c.cfg };
+               c.e && c.e->type == TN_ARR ? (i < c.e->n ? c.e->kids[i] : NULL) : c.e, c.loose, c.cfg,
+               (uint8_t)(c.depth < 250 ? c.depth + 1 : c.depth) };
     if (r.v && r.v->type == TN_NULL)
         r.v = NULL;
     return r;
@@ -345,10 +381,13 @@ static tcur tc_block(tcur c, const char *k)
     return r.v && r.v->type == TN_ARR ? tc_idx(r, 0) : r;
 }
 
-static tcur root_of(const tf_inst *x) { return (tcur){ x->vals, x->unk, x->expr, false, x->expr != NULL }; }
+static tcur root_of(const tf_inst *x) { return (tcur){ x->vals, x->unk, x->expr, false, x->expr != NULL, 0 }; }
 
-/* An unknown value the configuration does not set: the provider computes it. */
-static bool computed(tcur c) { return c.cfg && !c.e; }
+/* An unknown attribute the configuration does not set: the provider
+ * computes it. Inside a block the plan lists but the configuration does not
+ * (a `dynamic` block, which the JSON output leaves out), an unknown value is
+ * just unknown. */
+static bool computed(tcur c) { return c.cfg && !c.e && c.depth == 1; }
 
 static bool unknown_mark(const tnode *u) { return u && u->type == TN_BOOL && u->truth; }
 
@@ -360,10 +399,11 @@ typedef struct tv {
 } tv;
 
 static tv tf_text(tf *t, const tf_inst *x, tcur c);
+static const tf_inst *vpc_inst(tf *t, const char *id);
 
 /* The values a reference collects. */
 typedef struct tset {
-    const char *s[64];
+    const char *s[1024]; /* (a VPC has at most 200 subnets by default; lists beyond are unknown) */
     uint32_t n;
     bool unresolved; /* some reference could not be followed */
 } tset;
@@ -457,6 +497,17 @@ static const char *attr_of(tf *t, const tf_inst *x, const tseg *attr)
         { "default_security_group_id", 's' }, { "default_network_acl_id", 'n' },
         { "main_route_table_id", 'r' }, { "default_route_table_id", 'r' },
     };
+    if ((!attr || seg_is(attr, "id")) && x->id == x->addr && !x->data) {
+        /* the aws_default_* resources are the objects they adopt */
+        if (strcmp(x->type, "aws_default_security_group") == 0) {
+            const tf_inst *v = vpc_inst(t, tf_text(t, x, tc_key(root_of(x), "vpc_id")).s);
+            return v ? vpc_default(t, v, 's') : NULL;
+        }
+        if (strcmp(x->type, "aws_default_route_table") == 0)
+            return tf_text(t, x, tc_key(root_of(x), "default_route_table_id")).s;
+        if (strcmp(x->type, "aws_default_network_acl") == 0)
+            return tf_text(t, x, tc_key(root_of(x), "default_network_acl_id")).s;
+    }
     if (!attr || seg_is(attr, "id"))
         return x->id;
     if (strcmp(x->type, "aws_vpc") == 0 && !x->data)
@@ -477,6 +528,48 @@ static const char *attr_of(tf *t, const tf_inst *x, const tseg *attr)
     return NULL;
 }
 
+static bool starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
+
+/* Whether reference i repeats, less specifically, one listed before it
+ * ("a.b[0].id", "a.b[0]", "a.b"), or is a count/each helper. */
+static bool skip_ref(const tnode *refs, uint32_t i)
+{
+    const char *r = str_of(refs->kids[i]);
+    if (!r || starts_with(r, "count.") || starts_with(r, "each."))
+        return true;
+    size_t rl = strlen(r);
+    for (uint32_t j = 0; j < i; j++) {
+        const char *q = str_of(refs->kids[j]);
+        if (q && strncmp(q, r, rl) == 0 && (q[rl] == '.' || q[rl] == '['))
+            return true;
+    }
+    return false;
+}
+
+/* How many distinct things an expression references. */
+static uint32_t distinct_refs(const tnode *expr)
+{
+    const tnode *refs = tn_get(expr, "references");
+    uint32_t n = 0;
+    for (uint32_t i = 0; refs && refs->type == TN_ARR && i < refs->n; i++)
+        n += !skip_ref(refs, i);
+    return n;
+}
+
+/* Whether an expression uses count.index or each.* (an instance's key). An
+ * assumption, stated in the README: a reference to a counted resource next
+ * to count.index is to its instance of the same key (X[count.index]). */
+static bool uses_key(const tnode *expr)
+{
+    const tnode *refs = tn_get(expr, "references");
+    for (uint32_t i = 0; refs && refs->type == TN_ARR && i < refs->n; i++) {
+        const char *r = str_of(refs->kids[i]);
+        if (r && (starts_with(r, "count.index") || starts_with(r, "each.")))
+            return true;
+    }
+    return false;
+}
+
 static bool resolve_expr(tf *t, const tnode *expr, const char *prefix, const char *ctx, bool set, int depth, tset *o);
 
 /* Follow traversal s, written in module `prefix`, into o. ctx: the instance
@@ -488,7 +581,9 @@ static bool resolve_trav(tf *t, const char *prefix, const char *s, size_t len, c
     tseg g[12];
     int n = parse_traversal(s, len, g, 12);
     char key[1200], cb[1200];
-    if (n < 2 || depth > TF_MAX_DEPTH || ++t->steps > TF_MAX_STEPS)
+    if (++t->steps > TF_MAX_STEPS)
+        t->out_of_steps = true;
+    if (n < 2 || depth > TF_MAX_DEPTH || t->steps > TF_MAX_STEPS)
         return false;
     if (seg_is(&g[0], "var")) {
         if (!*prefix) {
@@ -500,7 +595,7 @@ static bool resolve_trav(tf *t, const char *prefix, const char *s, size_t len, c
             return lit != NULL;
         }
         size_t pl = strlen(prefix) - 1; /* without its dot */
-        config_addr(t, prefix, pl, cb, sizeof cb);
+        config_addr(prefix, pl, cb, sizeof cb);
         const tf_slot *m = find_slot(t, cb, strlen(cb));
         snprintf(key, sizeof key, "%.*s", (int)g[1].n, g[1].p);
         const tnode *e = m ? tn_get(tn_get(m->call, "expressions"), key) : NULL;
@@ -513,22 +608,39 @@ static bool resolve_trav(tf *t, const char *prefix, const char *s, size_t len, c
         size_t cut = pl;
         while (cut > 0 && !(cut >= 7 && strncmp(prefix + cut - 7, "module.", 7) == 0 && (cut == 7 || prefix[cut - 8] == '.')))
             cut--;
-        char parent[1024];
+        char parent[1024], mkey[256];
         snprintf(parent, sizeof parent, "%.*s", (int)(cut >= 7 ? cut - 7 : 0), prefix);
-        return e && resolve_expr(t, e, parent, NULL, set, depth + 1, o);
+        /* a module called with count or for_each: its key picks the caller's instance */
+        const char *mk = NULL;
+        if (prefix[pl - 1] == ']') {
+            const char *lb = prefix + pl - 1;
+            while (lb > prefix && *lb != '[')
+                lb--;
+            snprintf(mkey, sizeof mkey, "%.*s", (int)(prefix + pl - 1 - lb - 1), lb + 1);
+            mk = uses_key(e) ? mkey : NULL;
+        }
+        return e && resolve_expr(t, e, parent, mk, set, depth + 1, o);
     }
     if (seg_is(&g[0], "module")) {
         if (n < 3)
             return false;
         char child[1200];
-        snprintf(child, sizeof child, "%smodule.%.*s.", prefix, (int)g[1].n, g[1].p);
-        config_addr(t, child, strlen(child) - 1, cb, sizeof cb);
+        if (g[1].ix) /* module.x[KEY].output: that instance's resources */
+            snprintf(child, sizeof child, "%smodule.%.*s[%.*s].", prefix, (int)g[1].n, g[1].p, (int)g[1].ixn, g[1].ix);
+        else
+            snprintf(child, sizeof child, "%smodule.%.*s.", prefix, (int)g[1].n, g[1].p);
+        config_addr(child, strlen(child) - 1, cb, sizeof cb);
         const tf_slot *m = find_slot(t, cb, strlen(cb));
         snprintf(key, sizeof key, "%.*s", (int)g[2].n, g[2].p);
         const tnode *e = m ? tn_get(tn_get(tn_get(m->mod, "outputs"), key), "expression") : NULL;
         char ix[256];
-        if (g[2].ix)
+        if (g[2].ix) {
+            /* output[N] picks an instance only when the output is one counted
+             * resource's list (a splat); of anything else, which is unknown */
+            if (distinct_refs(e) != 1)
+                return false;
             snprintf(ix, sizeof ix, "%.*s", (int)g[2].ixn, g[2].ix);
+        }
         return e && resolve_expr(t, e, dupn(t, child, strlen(child)), g[2].ix ? ix : NULL, set, depth + 1, o);
     }
     static const char *const not_followed[] = { "local", "each", "count", "path", "self", "terraform" };
@@ -544,7 +656,6 @@ static bool resolve_trav(tf *t, const char *prefix, const char *s, size_t len, c
     if (!sl || !sl->first)
         return false;
     const tf_inst *hit = NULL;
-    char ib[256];
     if (name->ix && !(name->ixn == 1 && *name->ix == '*')) {
         snprintf(key + strlen(key), sizeof key - strlen(key), "[%.*s]", (int)name->ixn, name->ix);
         const tf_slot *e = find_slot(t, key, strlen(key));
@@ -554,13 +665,11 @@ static bool resolve_trav(tf *t, const char *prefix, const char *s, size_t len, c
     } else if (!INST(t, sl->first - 1)->next) {
         hit = INST(t, sl->first - 1);
     } else if (ctx) {
-        for (uint32_t j = sl->first; j && !hit; j = INST(t, j - 1)->next) {
-            const char *it = index_text(INST(t, j - 1)->index, ib, sizeof ib);
-            if (it && strcmp(it, ctx) == 0)
-                hit = INST(t, j - 1);
-        }
-        if (!hit)
+        snprintf(key + strlen(key), sizeof key - strlen(key), "[%s]", ctx);
+        const tf_slot *e = find_slot(t, key, strlen(key));
+        if (!e || !e->exact)
             return false;
+        hit = INST(t, e->exact - 1);
     } else if (!set) {
         return false; /* one of several instances: which one is not stated */
     }
@@ -578,73 +687,72 @@ static bool resolve_trav(tf *t, const char *prefix, const char *s, size_t len, c
     return ok;
 }
 
-static bool starts_with(const char *s, const char *p) { return strncmp(s, p, strlen(p)) == 0; }
 
 /* The values an expression's references lead to. In set mode every
  * reference counts (a list attribute); otherwise the first one that leads
  * to exactly one value. */
+/* The values an expression's references lead to. In set mode every
+ * reference counts (a list attribute); otherwise all of them together must
+ * lead to exactly one value: `c ? a.id : b.id` names two, and which one is
+ * not known. */
 static bool resolve_expr(tf *t, const tnode *expr, const char *prefix, const char *ctx, bool set, int depth, tset *o)
 {
     const tnode *refs = tn_get(expr, "references");
     if (!refs || refs->type != TN_ARR)
         return false;
     bool ok = true, any = false;
+    uint32_t before = o->n;
     for (uint32_t i = 0; i < refs->n; i++) {
+        if (skip_ref(refs, i))
+            continue;
         const char *r = str_of(refs->kids[i]);
-        if (!r || starts_with(r, "count.") || starts_with(r, "each."))
-            continue;
-        /* "a.b[0].id", "a.b[0]", "a.b": the less specific forms repeat the first */
-        bool repeat = false;
-        for (uint32_t j = 0; j < i && !repeat; j++) {
-            const char *q = str_of(refs->kids[j]);
-            size_t rl = strlen(r);
-            repeat = q && strncmp(q, r, rl) == 0 && (q[rl] == '.' || q[rl] == '[');
-        }
-        if (repeat)
-            continue;
-        tset one;
-        tset_init(&one);
-        bool good = resolve_trav(t, prefix, r, strlen(r), ctx, set, depth, &one);
-        if (!set && good && one.n == 1) {
-            tset_add(o, one.s[0]);
-            return true;
-        }
-        for (uint32_t j = 0; set && j < one.n; j++)
-            tset_add(o, one.s[j]);
-        ok = ok && good && !one.unresolved;
+        ok = resolve_trav(t, prefix, r, strlen(r), ctx, set, depth, o) && ok;
         any = true;
     }
-    return set && any && ok;
+    if (!set && (o->n - before != 1 || !ok)) {
+        o->n = before;
+        return false;
+    }
+    return any && ok && !o->unresolved;
 }
 
 /* The key text of the instance, when an expression uses count.index or each.* */
 static const char *ctx_of(const tf_inst *x, const tnode *expr, char *buf, size_t size)
 {
-    const tnode *refs = tn_get(expr, "references");
-    for (uint32_t i = 0; refs && refs->type == TN_ARR && i < refs->n; i++) {
-        const char *r = str_of(refs->kids[i]);
-        if (r && (starts_with(r, "count.index") || starts_with(r, "each.")))
-            return index_text(x->index, buf, size);
-    }
-    return NULL;
+    return uses_key(expr) ? index_text(x->index, buf, size) : NULL;
 }
 
 /* "${...}" in a JSON configuration: a traversal is followed; element(L, N)
  * and L[N] over data.aws_availability_zones give distinct symbolic zones. */
+/* Append s[0..n) to out[0..size) at *o; *o past size - 1 marks an overflow
+ * (nothing more is written). */
+static void append(char *out, size_t size, size_t *o, const char *s, size_t n)
+{
+    if (*o >= size)
+        return;
+    if (n >= size - *o) {
+        *o = size; /* too long */
+        return;
+    }
+    memcpy(out + *o, s, n);
+    *o += n;
+    out[*o] = '\0';
+}
+
 static tv interp(tf *t, const tf_inst *x, const char *s, bool set, tset *all)
 {
-    char out[1024];
+    char out[8192];
     size_t o = 0;
     bool partial = false, missing = false;
     const char *p = s;
-    while (*p && o + 1 < sizeof out) {
+    while (*p && o < sizeof out) {
         const char *b = strstr(p, "${");
         const char *e = b ? strchr(b, '}') : NULL;
         if (!b || !e) {
-            o += (size_t)snprintf(out + o, sizeof out - o, "%s", p);
+            append(out, sizeof out, &o, p, strlen(p));
             break;
         }
-        o += (size_t)snprintf(out + o, sizeof out - o, "%.*s", (int)(b - p), p);
+        append(out, sizeof out, &o, p, (size_t)(b - p));
         const char *in = b + 2;
         size_t n = (size_t)(e - in);
         const char *val = NULL;
@@ -672,9 +780,9 @@ static tv interp(tf *t, const tf_inst *x, const char *s, bool set, tset *all)
             }
         }
         if (val)
-            o += (size_t)snprintf(out + o, sizeof out - o, "%s", val);
+            append(out, sizeof out, &o, val, strlen(val));
         else {
-            o += (size_t)snprintf(out + o, sizeof out - o, "%.*s", (int)(e + 1 - b), b);
+            append(out, sizeof out, &o, b, (size_t)(e + 1 - b));
             partial = missing = true;
         }
         p = e + 1;
@@ -714,6 +822,7 @@ static tv tf_text(tf *t, const tf_inst *x, tcur c)
     tset_init(&one);
     char cb[256];
     const char *ctx = ctx_of(x, c.e, cb, sizeof cb);
+    t->steps = 0;
     if (c.e && !c.loose && resolve_expr(t, c.e, x->prefix, ctx, false, 0, &one) && one.n == 1)
         return (tv){ one.s[0], false, false };
     /* an enclosing attribute's references: only when they name one resource */
@@ -745,7 +854,7 @@ static mv_tri tf_list(tf *t, const tf_inst *x, tcur c, tset *o)
             continue;
         }
         tv s = e.v->type == TN_STR && t->form == TF_CONFIG ? interp(t, x, e.v->str, true, o)
-                                                            : tf_text(t, x, (tcur){ e.v, NULL, NULL, false, false });
+                                                            : tf_text(t, x, (tcur){ e.v, NULL, NULL, false, false, e.depth });
         if (s.unknown || s.partial)
             refs = true;
         else if (s.s && e.v->type != TN_STR)
@@ -757,8 +866,16 @@ static mv_tri tf_list(tf *t, const tf_inst *x, tcur c, tset *o)
         return MV_FALSE;
     if (refs) {
         char cb[256];
+        uint32_t before = o->n;
+        t->steps = 0;
         if (!c.e || !resolve_expr(t, c.e, x->prefix, ctx_of(x, c.e, cb, sizeof cb), true, 0, o))
             return MV_UNKNOWN;
+        /* an enclosing attribute's references are every block's: which are this
+         * list's is known only when they name one thing */
+        if (c.loose && o->n - before > 1) {
+            o->n = before;
+            return MV_UNKNOWN;
+        }
     }
     return o->unresolved ? MV_UNKNOWN : MV_TRUE;
 }
@@ -777,7 +894,11 @@ static const char *text(tf *t, const tf_inst *x, tcur c, const char *k, bool *un
 
 static mv_ref ref(tf *t, const tf_inst *x, tcur c, const char *k)
 {
-    const char *s = text(t, x, c, k, NULL);
+    bool unk;
+    const char *s = text(t, x, c, k, &unk);
+    if (unk)
+        mb_warn(&t->b, x->at, "\"%s\": %s cannot be followed to a resource in the %s: left unknown", x->addr, k,
+                t->b.source);
     return (mv_ref){ mb_sym(&t->b, s), MV_NONE };
 }
 
@@ -879,10 +1000,17 @@ static void *add(tf *t, const tf_inst *x, mv_kind k, const char *id)
 
 typedef void (*tf_loader)(tf *t, const tf_inst *x);
 
+/* mb_incomplete, but for what a deleted resource no longer holds. */
+static void incomplete(tf *t, const tf_inst *x, const char *id, const tnode *at, const char *what)
+{
+    if (!x->removed)
+        mb_incomplete(&t->b, id, at, what);
+}
+
 /* The aws_default_* instance x adopts object `id` of kind k: its tags go there. */
 static void adopt(tf *t, const tf_inst *x, mv_kind k, const char *id)
 {
-    tf_assoc a = { (uint32_t)(x - INST(t, 0)), mb_sym(&t->b, id), k };
+    tf_assoc a = { (uint32_t)(x - INST(t, 0)), mb_sym(&t->b, id), k, false };
     uint32_t at;
     if (vec_push(&t->adopted, sizeof a, &at) == 0)
         *VEC_AT(t->adopted, tf_assoc, at) = a;
@@ -976,8 +1104,16 @@ static bool route(tf *t, const tf_inst *x, tcur c, const char *const dst[3], mv_
         tv v = val(t, x, c, targets[i].key);
         if (!v.s && !v.unknown)
             continue;
-        r->tgt = (mv_ref){ v.partial ? 0 : mb_sym(&t->b, v.s), MV_NONE };
-        r->target = targets[i].t ? targets[i].t : r->tgt.sym ? gateway_target(t, mb_str(&t->b, r->tgt.sym)) : MT_OTHER;
+        if (!v.s || v.partial) {
+            /* a route to this destination, to something the input does not
+             * name (e.g. one of several gateways the table's routes
+             * reference): answers that take it are indeterminate */
+            r->target = MT_UNKNOWN;
+            r->tgt = (mv_ref){ mb_sym(&t->b, "(unknown target)"), MV_NONE };
+            break;
+        }
+        r->tgt = (mv_ref){ mb_sym(&t->b, v.s), MV_NONE };
+        r->target = targets[i].t ? targets[i].t : gateway_target(t, v.s);
     }
     r->state = MS_ACTIVE;
     r->origin = MO_STATIC;
@@ -993,7 +1129,7 @@ static void table_routes(tf *t, const tf_inst *x, tcur c, const char *table)
         return;
     }
     for (uint32_t i = 0; list.v && list.v->type == TN_ARR && i < list.v->n; i++) {
-        mb_item p = { .target = mb_sym(&t->b, table), .at = x->at };
+        mb_item p = { .target = mb_sym(&t->b, table), .at = x->at, .readback = t->form == TF_PLAN && computed(list) };
         if (route(t, x, tc_idx(list, i), dst, &p.u.route))
             mb_push(&t->b, MB_ROUTE, &p);
         else
@@ -1029,11 +1165,12 @@ static void load_route(tf *t, const tf_inst *x)
     tcur c = root_of(x);
     mb_item p = { .target = ref(t, x, c, "route_table_id").sym, .at = x->at };
     if (!route(t, x, c, dst, &p.u.route) || !p.target) {
-        mb_warn(&t->b, x->at, "route \"%s\": its table, destination or target cannot be known from the %s", x->addr,
-                t->b.source);
+        if (!x->removed)
+            mb_warn(&t->b, x->at, "route \"%s\": its table, destination or target cannot be known from the %s",
+                    x->addr, t->b.source);
         return;
     }
-    mb_push(&t->b, MB_ROUTE, &p);
+    mb_push(&t->b, x->removed ? MB_ROUTE_UNDO : MB_ROUTE, &p);
 }
 
 /* Two-ended links: an association, an attachment. */
@@ -1043,7 +1180,9 @@ static void link(tf *t, const tf_inst *x, int kind, const char *target, const ch
     mb_item p = { .target = ref(t, x, c, target).sym, .other = ref(t, x, c, other).sym, .at = x->at };
     if (p.target && p.other)
         mb_push(&t->b, kind, &p);
-    else if (p.target || !tn_get(x->vals, "gateway_id"))
+    else if (kind == MB_RTB_ASSOC && (tn_get(x->vals, "gateway_id") || tn_get(x->expr, "gateway_id")))
+        mb_warn(&t->b, x->at, "\"%s\": a gateway (edge) association is not modelled", x->addr);
+    else
         mb_warn(&t->b, x->at, "\"%s\": what it links cannot be known from the %s: left out", x->addr, t->b.source);
 }
 
@@ -1077,9 +1216,9 @@ static void load_nat(tf *t, const tf_inst *x)
         n.addrs = arena_calloc(&t->b.m->ar, 1, sizeof *n.addrs);
         if (n.addrs) {
             n.addrs[0].allocation_id = alloc.s; /* its public address is known once allocated */
-            ip_parse_addr(text(t, x, c, "public_ip", NULL) ? text(t, x, c, "public_ip", NULL) : "", &n.addrs[0].public_ip);
-            ip_parse_addr(text(t, x, c, "private_ip", NULL) ? text(t, x, c, "private_ip", NULL) : "",
-                          &n.addrs[0].private_ip);
+            const char *pub = text(t, x, c, "public_ip", NULL), *priv = text(t, x, c, "private_ip", NULL);
+            ip_parse_addr(pub ? pub : "", &n.addrs[0].public_ip);
+            ip_parse_addr(priv ? priv : "", &n.addrs[0].private_ip);
             n.naddrs = 1;
         }
     }
@@ -1091,7 +1230,8 @@ static void load_eip(tf *t, const tf_inst *x)
     tcur c = root_of(x);
     mv_eip e = { 0 };
     e.allocation_id = text(t, x, c, "allocation_id", NULL);
-    ip_parse_addr(text(t, x, c, "public_ip", NULL) ? text(t, x, c, "public_ip", NULL) : "", &e.public_ip);
+    const char *pub = text(t, x, c, "public_ip", NULL);
+    ip_parse_addr(pub ? pub : "", &e.public_ip);
     e.eni = ref(t, x, c, "network_interface");
     e.instance = ref(t, x, c, "instance");
     PUT(mv_eip, t, x, MK_EIP, NULL, e);
@@ -1104,13 +1244,14 @@ static void push_rule(tf *t, const tf_inst *x, const char *sg, mv_sg_rule r, mv_
     mb_item p = { .target = mb_sym(&t->b, sg), .at = x->at };
     r.peer = peer;
     if (peer == MP_CIDR && !ip_parse_prefix(other, &r.cidr)) {
-        mb_incomplete(&t->b, sg, x->at, "a security group rule's CIDR");
+        incomplete(t, x, sg, x->at, "a security group rule's CIDR");
         return;
     }
     if (peer != MP_CIDR)
         r.ref = (mv_ref){ mb_sym(&t->b, other), MV_NONE };
     p.u.rule = r;
-    mb_push(&t->b, MB_SG_RULE, &p);
+    p.readback = t->readback;
+    mb_push(&t->b, x->removed ? MB_SG_UNDO : MB_SG_RULE, &p);
 }
 
 /* The protocol and ports of a rule; false (incomplete) when unknown. */
@@ -1140,7 +1281,7 @@ static void block_rules(tf *t, const tf_inst *x, tcur c, const char *sg, bool eg
     };
     mv_sg_rule r = { .egress = egress };
     if (!rule_match(t, x, c, "protocol", &r.m)) {
-        mb_incomplete(&t->b, sg, x->at, "a security group rule's protocol or ports");
+        incomplete(t, x, sg, x->at, "a security group rule's protocol or ports");
         return;
     }
     tv d = val(t, x, c, "description");
@@ -1149,7 +1290,7 @@ static void block_rules(tf *t, const tf_inst *x, tcur c, const char *sg, bool eg
         tset o;
         mv_tri known = tf_list(t, x, tc_key(c, lists[k].key), &o);
         if (known == MV_UNKNOWN)
-            mb_incomplete(&t->b, sg, x->at, "a security group rule's peers");
+            incomplete(t, x, sg, x->at, "a security group rule's peers");
         for (uint32_t i = 0; i < o.n; i++)
             push_rule(t, x, sg, r, lists[k].peer, o.s[i]);
     }
@@ -1158,13 +1299,13 @@ static void block_rules(tf *t, const tf_inst *x, tcur c, const char *sg, bool eg
         if (s.s && !s.partial)
             push_rule(t, x, sg, r, MP_SG, s.s);
         else if (s.unknown || s.partial)
-            mb_incomplete(&t->b, sg, x->at, "a security group rule's source group");
+            incomplete(t, x, sg, x->at, "a security group rule's source group");
     }
     mv_tri self = boolean(t, x, c, "self", MV_FALSE);
     if (self == MV_TRUE)
         push_rule(t, x, sg, r, MP_SG, sg);
     else if (self == MV_UNKNOWN)
-        mb_incomplete(&t->b, sg, x->at, "whether a security group rule applies to its own group");
+        incomplete(t, x, sg, x->at, "whether a security group rule applies to its own group");
 }
 
 static void inline_rules(tf *t, const tf_inst *x, const char *sg)
@@ -1173,9 +1314,11 @@ static void inline_rules(tf *t, const tf_inst *x, const char *sg)
     for (int e = 0; e < 2; e++) {
         tcur list = tc_key(root_of(x), dirs[e]);
         if (unknown_mark(list.u) && !list.v && !computed(list))
-            mb_incomplete(&t->b, sg, x->at, e ? "the egress rules" : "the ingress rules");
+            incomplete(t, x, sg, x->at, e ? "the egress rules" : "the ingress rules");
+        t->readback = t->form == TF_PLAN && computed(list);
         for (uint32_t i = 0; list.v && list.v->type == TN_ARR && i < list.v->n; i++)
             block_rules(t, x, tc_idx(list, i), sg, e, NULL);
+        t->readback = false;
     }
 }
 
@@ -1222,7 +1365,7 @@ static void load_sg_rule(tf *t, const tf_inst *x)
         mb_warn(&t->b, x->at, "\"%s\": its group or direction cannot be known from the %s: left out", x->addr,
                 t->b.source);
         if (sg)
-            mb_incomplete(&t->b, sg, x->at, "a security group rule");
+            incomplete(t, x, sg, x->at, "a security group rule");
         return;
     }
     block_rules(t, x, c, sg, strcmp(type, "egress") == 0, "source_security_group_id");
@@ -1243,7 +1386,7 @@ static void load_sg_rule_v2(tf *t, const tf_inst *x)
     }
     mv_sg_rule r = { .egress = strstr(x->type, "egress") != NULL };
     if (!rule_match(t, x, c, "ip_protocol", &r.m)) {
-        mb_incomplete(&t->b, sg, x->at, "a security group rule's protocol or ports");
+        incomplete(t, x, sg, x->at, "a security group rule's protocol or ports");
         return;
     }
     r.description = text(t, x, c, "description", NULL);
@@ -1254,11 +1397,11 @@ static void load_sg_rule_v2(tf *t, const tf_inst *x)
             return;
         }
         if (p.unknown || p.partial) {
-            mb_incomplete(&t->b, sg, x->at, "a security group rule's peer");
+            incomplete(t, x, sg, x->at, "a security group rule's peer");
             return;
         }
     }
-    mb_incomplete(&t->b, sg, x->at, "a security group rule without a peer");
+    incomplete(t, x, sg, x->at, "a security group rule without a peer");
 }
 
 /* ------------------------------------------------------------------ network ACLs */
@@ -1277,7 +1420,7 @@ static void nacl_entry(tf *t, const tf_inst *x, tcur c, const char *acl, int egr
     mv_tri eg = egress >= 0 ? (egress ? MV_TRUE : MV_FALSE) : boolean(t, x, c, "egress", MV_FALSE);
     if (integer(t, x, c, num_key, &num) != 1 || num < 1 || num > 32766 || !ok || eg == MV_UNKNOWN || !act ||
         (strcmp(act, "allow") != 0 && strcmp(act, "deny") != 0)) {
-        mb_incomplete(&t->b, acl, x->at, "a network ACL entry (number, protocol, direction or action)");
+        incomplete(t, x, acl, x->at, "a network ACL entry (number, protocol, direction or action)");
         return;
     }
     e->rule = (uint16_t)num;
@@ -1288,21 +1431,28 @@ static void nacl_entry(tf *t, const tf_inst *x, tcur c, const char *acl, int egr
     int hf = integer(t, x, c, icmp ? "icmp_type" : "from_port", &from);
     int ht = integer(t, x, c, icmp ? "icmp_code" : "to_port", &to);
     if (hf < 0 || ht < 0) {
-        mb_incomplete(&t->b, acl, x->at, "a network ACL entry's ports");
+        incomplete(t, x, acl, x->at, "a network ACL entry's ports");
         return;
     }
     if (proto == MV_PROTO_ALL)
         hf = ht = 0;
+    else if (egress < 0 && !icmp) {
+        /* aws_network_acl_rule sends absent ports as 0 (vpc_network_acl_rule.go) */
+        if (!hf)
+            from = 0, hf = 1;
+        if (!ht)
+            to = 0, ht = 1;
+    }
     if (!mv_match_ports(&e->m, hf > 0, from, ht > 0, to)) {
-        mb_fail(&t->b, x->at, MLVPC_ERR_SCHEMA, "\"%s\": invalid port range %lld-%lld", x->addr, (long long)from,
-                (long long)to);
+        incomplete(t, x, acl, x->at, "a network ACL entry with an invalid port range");
         return;
     }
     if (!prefix_of(t, x, c, "cidr_block", &e->cidr) && !prefix_of(t, x, c, "ipv6_cidr_block", &e->cidr)) {
-        mb_incomplete(&t->b, acl, x->at, "a network ACL entry's CIDR");
+        incomplete(t, x, acl, x->at, "a network ACL entry's CIDR");
         return;
     }
-    mb_push(&t->b, MB_NACL_ENTRY, &p);
+    p.readback = t->readback;
+    mb_push(&t->b, x->removed ? MB_NACL_UNDO : MB_NACL_ENTRY, &p);
 }
 
 static void nacl_blocks(tf *t, const tf_inst *x, const char *acl)
@@ -1311,9 +1461,11 @@ static void nacl_blocks(tf *t, const tf_inst *x, const char *acl)
     for (int d = 0; d < 2; d++) {
         tcur list = tc_key(root_of(x), dirs[d]);
         if (unknown_mark(list.u) && !list.v && !computed(list))
-            mb_incomplete(&t->b, acl, x->at, d ? "the egress entries" : "the ingress entries");
+            incomplete(t, x, acl, x->at, d ? "the egress entries" : "the ingress entries");
+        t->readback = t->form == TF_PLAN && computed(list);
         for (uint32_t i = 0; list.v && list.v->type == TN_ARR && i < list.v->n; i++)
             nacl_entry(t, x, tc_idx(list, i), acl, d, "rule_no", "action");
+        t->readback = false;
     }
     tset o;
     if (tf_list(t, x, tc_key(root_of(x), "subnet_ids"), &o) == MV_UNKNOWN)
@@ -1371,7 +1523,7 @@ static void load_vpce_assoc(tf *t, const tf_inst *x)
         if (strcmp(x->type, kinds[k].type) != 0)
             continue;
         tf_assoc a = { ref(t, x, root_of(x), "vpc_endpoint_id").sym, ref(t, x, root_of(x), kinds[k].key).sym,
-                       kinds[k].kind };
+                       kinds[k].kind, boolean(t, x, root_of(x), "replace_default_association", MV_FALSE) == MV_TRUE };
         uint32_t at;
         if (!a.vpce || !a.other)
             mb_warn(&t->b, x->at, "\"%s\": what it links cannot be known from the %s: left out", x->addr, t->b.source);
@@ -1419,17 +1571,25 @@ static void load_vpce(tf *t, const tf_inst *x)
     mv_tri k1, k2, k3;
     e.rtbs = with_assocs(t, x->id, refs(t, x, c, "route_table_ids", &e.nrtbs, &k1), &e.nrtbs, MK_RTB);
     e.subnets = with_assocs(t, x->id, refs(t, x, c, "subnet_ids", &e.nsubnets, &k2), &e.nsubnets, MK_SUBNET);
-    e.sgs = with_assocs(t, x->id, refs(t, x, c, "security_group_ids", &e.nsgs, &k3), &e.nsgs, MK_SG);
+    e.sgs = refs(t, x, c, "security_group_ids", &e.nsgs, &k3);
     if (k1 == MV_UNKNOWN || k2 == MV_UNKNOWN || k3 == MV_UNKNOWN)
         mb_warn(&t->b, x->at, "some route tables, subnets or security groups of endpoint \"%s\" cannot be known from "
                 "the %s", x->addr, t->b.source);
-    const tf_inst *v = e.type == ME_INTERFACE && !e.nsgs && k3 != MV_UNKNOWN ? vpc_inst(t, mb_str(&t->b, e.vpc.sym)) : NULL;
+    bool replaced = false; /* an association replaces the default group */
+    for (uint32_t i = 0; i < t->assocs.n; i++) {
+        const tf_assoc *a = VEC_AT(t->assocs, tf_assoc, i);
+        replaced = replaced || (a->vpce == mb_sym(&t->b, x->id) && a->kind == MK_SG && a->replace);
+    }
+    const tf_inst *v = e.type == ME_INTERFACE && !e.nsgs && k3 != MV_UNKNOWN && !replaced
+                           ? vpc_inst(t, mb_str(&t->b, e.vpc.sym)) : NULL;
     if (v) {
-        /* No groups: EC2 uses the VPC's default group (CreateVpcEndpoint). */
+        /* No groups: EC2 uses the VPC's default group (CreateVpcEndpoint);
+         * associations add to it unless one replaces it. */
         e.sgs = arena_calloc(&t->b.m->ar, 1, sizeof *e.sgs);
         if (e.sgs)
             e.sgs[e.nsgs++] = (mv_ref){ mb_sym(&t->b, vpc_default(t, v, 's')), MV_NONE };
     }
+    e.sgs = with_assocs(t, x->id, e.sgs, &e.nsgs, MK_SG);
     /* The provider's default for private_dns_enabled is false. */
     e.private_dns = e.type == ME_INTERFACE ? boolean(t, x, c, "private_dns_enabled", MV_FALSE) : MV_UNKNOWN;
     tv pol = val(t, x, c, "policy");
@@ -1715,9 +1875,9 @@ static tf_form form_of(const tnode *root)
 
 const char *const *tf_unread_keys(const jdoc *d)
 {
-    static const char *const plan[] = { "prior_state", "before", "before_sensitive", "after_sensitive",
+    static const char *const plan[] = { "prior_state", "before_sensitive", "after_sensitive",
                                         "sensitive_values", "relevant_attributes", "output_changes", "checks", NULL };
-    static const char *const with_changes[] = { "planned_values", "prior_state", "before", "before_sensitive",
+    static const char *const with_changes[] = { "planned_values", "prior_state", "before_sensitive",
                                                 "after_sensitive", "sensitive_values", "relevant_attributes",
                                                 "output_changes", "checks", NULL };
     if (!d->n || json_type(d, 0) != J_OBJ || !json_get(d, 0, "format_version"))
@@ -1764,7 +1924,7 @@ mlvpc_status tf_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t 
     for (int phase = 0; phase < 2; phase++)
         for (uint32_t i = 0; i < t.insts.n && !t.b.failed; i++) {
             const tf_inst *x = INST(&t, i);
-            if (x->data)
+            if (x->data || (x->removed && !is_part_type(x->type)))
                 continue;
             /* instances of a type come together: try the last type's loader first */
             size_t k = last < nl && strcmp(x->type, loaders[last].type) == 0 ? last : 0;
@@ -1789,6 +1949,9 @@ mlvpc_status tf_load(mlvpc_model *m, const tnode *root, uint32_t file, uint32_t 
         if (idx != MV_NONE)
             tags(&t, INST(&t, a->vpce), model_res(m, a->kind, idx));
     }
+    if (t.out_of_steps)
+        mb_warn(&t.b, root, "some references lead through more than %d steps of module outputs and variables: the "
+                "values they give are left unknown", TF_MAX_STEPS);
     mb_finish(&t.b);
     mb_release(&t.b);
     vec_release(&t.adopted);

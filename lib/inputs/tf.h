@@ -29,7 +29,7 @@
 
 /* The members of a plan (parsed by the JSON reader) that tf_load never
  * reads, for tree_from_jdoc to leave out: about half of a plan's text
- * (before, sensitivity masks, prior state; planned values when resource
+ * (sensitivity masks, prior state; planned values when resource
  * changes carry them). NULL when d is no plan. */
 struct jdoc;
 const char *const *tf_unread_keys(const struct jdoc *d);

@@ -45,6 +45,7 @@ static const char *const target_names[MT_COUNT] = {
     [MT_EIGW] = "egress-only-internet-gateway", [MT_VGW] = "vpn-gateway",
     [MT_GWLBE] = "gateway-load-balancer-endpoint", [MT_CARRIER] = "carrier-gateway",
     [MT_LOCALGW] = "local-gateway", [MT_CORE] = "core-network", [MT_OTHER] = "other",
+    [MT_UNKNOWN] = "unknown",
 };
 const char *mv_target_name(mv_target t) { return t < MT_COUNT ? target_names[t] : "?"; }
 

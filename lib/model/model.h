@@ -97,6 +97,7 @@ typedef struct mv_subnet {
 typedef enum mv_target {
     MT_NONE = 0, MT_LOCAL, MT_IGW, MT_NAT, MT_VPCE_GW, MT_PCX, MT_TGW, MT_ENI, MT_INSTANCE,
     MT_EIGW, MT_VGW, MT_GWLBE, MT_CARRIER, MT_LOCALGW, MT_CORE, MT_OTHER,
+    MT_UNKNOWN, /* the input says there is a route to this destination, not to what */
     MT_COUNT
 } mv_target;
 const char *mv_target_name(mv_target t);

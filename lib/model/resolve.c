@@ -451,6 +451,11 @@ mv_class model_subnet_class(const mlvpc_model *m, const mv_subnet *s, const mv_r
         *why = igw;
         return MC_PUBLIC;
     }
+    for (uint32_t i = 0; i < t->nroutes; i++)
+        if (t->routes[i].target == MT_UNKNOWN) {
+            *why = &t->routes[i];
+            return MC_UNKNOWN; /* it may go to an internet gateway */
+        }
     *why = model_default_route(t, IP_V4);
     if (!*why)
         *why = model_default_route(t, IP_V6);
