@@ -700,6 +700,10 @@ static void load_route(cfn *c, const char *id, const tnode *res)
             continue;
         r->tgt = pref(c, v);
         r->target = targets[i].t ? targets[i].t : r->tgt.sym ? gateway_target(c, S(c, r->tgt.sym)) : MT_OTHER;
+        if (!r->tgt.sym) { /* a route to something the template does not give */
+            r->target = MT_UNKNOWN;
+            r->tgt = (mv_ref){ sym(c, "(unknown target)"), MV_NONE };
+        }
     }
     r->state = MS_ACTIVE;
     r->origin = MO_STATIC;
