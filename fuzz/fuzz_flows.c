@@ -6,7 +6,8 @@
  *
  * The first byte chooses how the rest is given: bit 0 set: as a file
  * (header or default format); bit 1 set: with --fields taken from the
- * input's first line. Each input is written to one scratch file per process
+ * input's first line; bit 2 set: as a partial aggregate to merge (the
+ * reader of docs/partial-format.md), then written back and merged again. Each input is written to one scratch file per process
  * (the reader works on paths).
  */
 #include <stdint.h>
@@ -49,9 +50,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort(); /* a refusal must say why */
         return 0;
     }
-    mlvpc_status st = mlvpc_flows_add(fl, path, &err);
+    mlvpc_status st = data[0] & 4 ? mlvpc_flows_merge(fl, path, &err) : mlvpc_flows_add(fl, path, &err);
     if (st != MLVPC_OK && (!err.text[0] || !err.file[0]))
         abort(); /* a failure must say where and why */
+    if (st == MLVPC_OK && (data[0] & 4)) { /* what merges writes back the same */
+        FILE *p = fopen(path, "wb");
+        if (!p || mlvpc_flows_write_partial(fl, p, &err) != MLVPC_OK || fclose(p) != 0)
+            abort();
+        mlvpc_flows *again = mlvpc_flows_new(&o, &err);
+        if (!again || mlvpc_flows_merge(again, path, &err) != MLVPC_OK ||
+            mlvpc_flows_records(again) != mlvpc_flows_records(fl))
+            abort();
+        mlvpc_flows_free(again);
+    }
     if (mlvpc_flows_write(fl, MLVPC_FORMAT_JSON, devnull, &err) != MLVPC_OK ||
         mlvpc_flows_write(fl, MLVPC_FORMAT_TEXT, devnull, &err) != MLVPC_OK)
         abort();

@@ -10,7 +10,8 @@
 
 static const char usage[] =
     "usage: mlvpc flows FILE|DIR|-... [--fields \"version account-id ...\"] [--format text|json]\n"
-    "                   [--top N] [--since TIME] [--until TIME] [--quiet]\n"
+    "                   [--top N] [--since TIME] [--until TIME] [--partial OUT] [--quiet]\n"
+    "       mlvpc flows merge PARTIAL... [--format text|json] [--top N] [--partial OUT]\n"
     "\n"
     "Aggregate VPC Flow Logs: totals, records by action, top talkers by bytes and\n"
     "by packets (sources, destinations, pairs), protocols and destination ports,\n"
@@ -31,11 +32,18 @@ static const char usage[] =
     "      --since TIME   only records whose window ends at or after TIME\n"
     "      --until TIME   only records whose window starts before TIME\n"
     "                     (TIME: 2026-11-26T10:00:00Z, 2026-11-26, or epoch seconds)\n"
+    "  -p, --partial OUT  write the aggregate state to OUT (- for standard output)\n"
+    "                     instead of the report, for `flows merge` (the reduce step\n"
+    "                     when mlvpc is the map step of another engine)\n"
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         show this help\n"
     "\n"
     "Progress (bytes and records per second, percentage and ETA) goes to standard\n"
-    "error when it is a terminal.\n";
+    "error when it is a terminal.\n"
+    "\n"
+    "flows merge reads partials (- for standard input) and prints the report of\n"
+    "all of them, the same as one run over all their inputs; with --partial it\n"
+    "writes their merged partial instead (merges nest).\n";
 
 /* TIME as epoch seconds; -1 when it is none of the accepted forms. */
 static int64_t parse_time(const char *s)
@@ -92,14 +100,26 @@ int cmd_flows(int argc, char **argv)
         { "fields", required_argument, NULL, 'F' }, { "format", required_argument, NULL, 'f' },
         { "top", required_argument, NULL, 'n' },    { "since", required_argument, NULL, 's' },
         { "until", required_argument, NULL, 'u' },  { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },         { NULL, 0, NULL, 0 },
+        { "partial", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
     };
     mlvpc_flows_opts o = { .since = -1, .until = -1 };
-    int fmt = MLVPC_FORMAT_TEXT, c, quiet = 0;
+    int fmt = MLVPC_FORMAT_TEXT, c, quiet = 0, merge = argc > 1 && strcmp(argv[1], "merge") == 0;
+    const char *partial = NULL;
     char *end;
+    if (merge) {
+        argc--;
+        argv++;
+    }
     optind = 1;
-    while ((c = getopt_long(argc, argv, "F:f:n:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, merge ? "f:n:p:h" : "F:f:n:p:qh", longopts, NULL)) != -1) {
+        if (merge && (c == 'F' || c == 's' || c == 'u' || c == 'q')) {
+            cli_error("flows merge: --%s is an option of the runs that made the partials",
+                      c == 'F' ? "fields" : c == 's' ? "since" : c == 'u' ? "until" : "quiet");
+            return EXIT_USAGE_INPUT;
+        }
         switch (c) {
+        case 'p': partial = optarg; break;
         case 'F': o.fields = optarg; break;
         case 'f':
             if ((fmt = cli_format(optarg)) < 0) {
@@ -133,13 +153,13 @@ int cmd_flows(int argc, char **argv)
         }
     }
     if (optind == argc) {
-        cli_error("flows: no input given (a file, a directory, or - for standard input)");
+        cli_error(merge ? "flows merge: no partial given" : "flows: no input given (a file, a directory, or - for standard input)");
         fputs(usage, stderr);
         return EXIT_USAGE_INPUT;
     }
     prog p = { 0 };
     clock_gettime(CLOCK_MONOTONIC, &p.start);
-    if (!quiet && isatty(2)) {
+    if (!quiet && !merge && isatty(2)) {
         o.progress = on_progress;
         o.progress_ctx = &p;
     }
@@ -151,7 +171,7 @@ int cmd_flows(int argc, char **argv)
     }
     mlvpc_status st = MLVPC_OK;
     for (int i = optind; i < argc && st == MLVPC_OK; i++)
-        st = mlvpc_flows_add(f, argv[i], &err);
+        st = merge ? mlvpc_flows_merge(f, argv[i], &err) : mlvpc_flows_add(f, argv[i], &err);
     if (p.shown)
         fputs("\r\033[K", stderr);
     if (st != MLVPC_OK) {
@@ -159,10 +179,26 @@ int cmd_flows(int argc, char **argv)
         mlvpc_flows_free(f);
         return EXIT_USAGE_INPUT;
     }
-    st = mlvpc_flows_write(f, (mlvpc_format)fmt, stdout, &err);
+    if (partial) {
+        FILE *out = strcmp(partial, "-") == 0 ? stdout : fopen(partial, "wb");
+        if (!out) {
+            cli_error("flows: cannot write \"%s\"", partial);
+            mlvpc_flows_free(f);
+            return EXIT_USAGE_INPUT;
+        }
+        st = mlvpc_flows_write_partial(f, out, &err);
+        if (out != stdout && fclose(out) != 0 && st == MLVPC_OK) {
+            cli_error("flows: cannot write \"%s\"", partial);
+            st = MLVPC_ERR_IO;
+            err.text[0] = '\0';
+        }
+    } else {
+        st = mlvpc_flows_write(f, (mlvpc_format)fmt, stdout, &err);
+    }
     mlvpc_flows_free(f);
     if (st != MLVPC_OK) {
-        cli_diag(&err);
+        if (err.text[0])
+            cli_diag(&err);
         return EXIT_USAGE_INPUT;
     }
     return EXIT_CLEAN;

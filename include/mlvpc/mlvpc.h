@@ -311,6 +311,19 @@ MLVPC_API mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_d
 MLVPC_API uint64_t mlvpc_flows_records(const mlvpc_flows *f);
 MLVPC_API uint64_t mlvpc_flows_unusable(const mlvpc_flows *f);
 
+/*
+ * Partial aggregates (`--partial`, `flows merge`; docs/partial-format.md):
+ * f's whole state, written to `out`; and a partial read from `path` ("-":
+ * standard input) merged into f. Merging the partials of any split of the
+ * input, in any order and grouping, gives the report one run over all of it
+ * gives. A partial of another format version, a truncated or corrupt one is
+ * refused (MLVPC_ERR_SYNTAX, err names it), as is one made with another
+ * time window (MLVPC_ERR_USAGE). f should come from mlvpc_flows_new; its
+ * window becomes the partials'.
+ */
+MLVPC_API mlvpc_status mlvpc_flows_write_partial(const mlvpc_flows *f, FILE *out, mlvpc_diag *err);
+MLVPC_API mlvpc_status mlvpc_flows_merge(mlvpc_flows *f, const char *path, mlvpc_diag *err);
+
 /* The report: MLVPC_FORMAT_TEXT or MLVPC_FORMAT_JSON (docs/flows-json.md). */
 MLVPC_API mlvpc_status mlvpc_flows_write(const mlvpc_flows *f, mlvpc_format fmt, FILE *out, mlvpc_diag *err);
 

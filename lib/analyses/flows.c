@@ -79,14 +79,27 @@ uint64_t mlvpc_flows_unusable(const mlvpc_flows *f)
 
 /* ------------------------------------------------------------------ records */
 
+static void put_le(uint8_t *k, uint32_t v, int n)
+{
+    for (int i = 0; i < n; i++)
+        k[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_le(const uint8_t *k, int n)
+{
+    uint32_t v = 0;
+    for (int i = 0; i < n; i++)
+        v |= (uint32_t)k[i] << (8 * i);
+    return v;
+}
+
 static void put_addr(uint8_t *k, const ip_addr *a)
 {
     k[0] = a->af;
     memcpy(k + 1, a->b, 16);
 }
 
-/* Drop the table's smaller half (flows.h). */
-static void prune(mlvpc_flows *f, fl_table t)
+void flows_prune(mlvpc_flows *f, fl_table t)
 {
     fmap_val lost;
     if (fmap_prune(&f->t[t], t == FT_REJECT ? 0 : 2, &lost) != 0) {
@@ -107,7 +120,7 @@ static void flush(mlvpc_flows *f)
     for (unsigned i = 0; i < f->nbatch; i++) {
         const fl_update *u = &f->batch[i];
         if (f->t[u->table].n >= FLOWS_MAX_KEYS)
-            prune(f, (fl_table)u->table);
+            flows_prune(f, (fl_table)u->table);
         fmap_val *v = fmap_get(&f->t[u->table], u->key, u->hash);
         if (!v) {
             f->oom = true;
@@ -167,11 +180,9 @@ static void on_record(void *ctx, const fl_rec *r)
     put_addr(k + ADDR, &r->dst);
     count(f, FT_PAIR, k, r, 0);
     count(f, FT_DST, k + ADDR, r, 0);
-    int16_t proto = r->proto;
-    int32_t dport = r->dport;
     uint8_t pk[K_PORT] = { 0 };
-    memcpy(pk, &proto, 2);
-    memcpy(pk + 4, &dport, 4);
+    put_le(pk, (uint16_t)r->proto, 2); /* little-endian whatever the host: partials carry keys */
+    put_le(pk + 4, (uint32_t)r->dport, 4);
     count(f, FT_PORT, pk, r, 0);
     if (r->action == FL_REJECT) {
         memcpy(k + 2 * ADDR, pk, K_PORT);
@@ -180,20 +191,41 @@ static void on_record(void *ctx, const fl_rec *r)
     count(f, FT_ENI, eni, r, r->action == FL_REJECT);
 }
 
+static int cmp_sample(const fl_sample *a, const fl_sample *b)
+{
+    int c = strcmp(a->file, b->file);
+    return c ? c : a->line < b->line ? -1 : a->line > b->line;
+}
+
+void flows_add_sample(mlvpc_flows *f, const fl_sample *s)
+{
+    unsigned i = f->nsamples;
+    while (i > 0 && cmp_sample(s, &f->samples[i - 1]) < 0)
+        i--;
+    if (i == FLOWS_SAMPLES)
+        return; /* later than the five kept */
+    unsigned last = f->nsamples < FLOWS_SAMPLES ? f->nsamples : FLOWS_SAMPLES - 1;
+    memmove(&f->samples[i + 1], &f->samples[i], (last - i) * sizeof *s);
+    f->samples[i] = *s;
+    if (f->nsamples < FLOWS_SAMPLES)
+        f->nsamples++;
+}
+
 static void on_bad(void *ctx, fl_error e, const char *file, uint64_t line, const char *text, size_t n)
 {
     mlvpc_flows *f = ctx;
     f->bad[e]++;
-    if (f->nsamples == FLOWS_SAMPLES)
-        return;
-    fl_sample *s = &f->samples[f->nsamples++];
-    s->why = e;
-    s->line = line;
-    snprintf(s->file, sizeof s->file, "%s", file);
-    size_t k = n < sizeof s->text - 1 ? n : sizeof s->text - 1;
+    if (f->nsamples == FLOWS_SAMPLES && strcmp(file, f->samples[FLOWS_SAMPLES - 1].file) >= 0)
+        return; /* (the common case of many bad lines in one file: cheap) */
+    fl_sample s;
+    s.why = e;
+    s.line = line;
+    snprintf(s.file, sizeof s.file, "%s", file);
+    size_t k = n < sizeof s.text - 1 ? n : sizeof s.text - 1;
     for (size_t i = 0; i < k; i++) /* printable ASCII only: the text is shown to users */
-        s->text[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
-    s->text[k] = '\0';
+        s.text[i] = text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?';
+    s.text[k] = '\0';
+    flows_add_sample(f, &s);
 }
 
 static void on_progress(void *ctx, uint64_t in_bytes)
@@ -244,8 +276,8 @@ void flows_key(fl_table t, const void *key, fl_key *out)
     else if (t == FT_REJECT)
         pk = k + 2 * ADDR;
     if (pk) {
-        memcpy(&out->proto, pk, 2);
-        memcpy(&out->dport, pk + 4, 4);
+        out->proto = (int16_t)(uint16_t)get_le(pk, 2);
+        out->dport = (int32_t)(uint32_t)get_le(pk + 4, 4);
     }
     if (t == FT_PORT)
         return;

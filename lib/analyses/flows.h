@@ -74,7 +74,15 @@ struct mlvpc_flows {
     fl_update batch[FLOWS_BATCH];
     unsigned nbatch;
     bool oom;
+    bool merged; /* a partial has been merged in (its window is f's) */
 };
+
+/* Keep s among the FLOWS_SAMPLES unusable lines first by file name and line
+ * (an order that does not depend on how the input was split). */
+void flows_add_sample(mlvpc_flows *f, const fl_sample *s);
+
+/* Drop table t's smaller half (see above). */
+void flows_prune(mlvpc_flows *f, fl_table t);
 
 /* Keys decoded for output. */
 typedef struct fl_key {

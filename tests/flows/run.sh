@@ -49,5 +49,39 @@ for i in $(seq 1 200); do tail -n +2 "$tmp/one.log"; done >"$tmp/big.body"
 { cat "$tmp/hdr"; for i in $(seq 1 5); do cat "$tmp/big.body"; done; } >"$tmp/big.log"
 n=$("$bin" flows -q --format json "$tmp/big.log" | jq '.summary.records.ok + .summary.records.nodata + .summary.records.skipdata')
 check "records across read boundaries are all counted ($n)" test "$n" -eq $((200 * 5 * 120))
+# Partials: the merge of the partials of any split, in any order and grouping,
+# gives the report of one run; partials of another version or corrupt ones are
+# refused.
+all=$(printf '%s\n' "$src"/*.gz tests/data/flows/bad.log tests/data/flows/custom-v5.log)
+"$bin" flows -q --format json --top 50 $all | jq -S 'del(.summary.files)' >"$tmp/all.json"
+i=0
+for f in $all; do
+    i=$((i + 1))
+    "$bin" flows -q --partial "$tmp/p$i.bin" "$f"
+done
+"$bin" flows merge --format json --top 50 "$tmp"/p1.bin "$tmp"/p2.bin "$tmp"/p3.bin "$tmp"/p4.bin |
+    jq -S 'del(.summary.files)' >"$tmp/m1.json"
+check "merge of per-file partials equals one run" cmp -s "$tmp/all.json" "$tmp/m1.json"
+"$bin" flows merge --partial - "$tmp"/p4.bin "$tmp"/p2.bin >"$tmp/p42.bin"
+"$bin" flows merge --partial - "$tmp"/p3.bin "$tmp"/p1.bin >"$tmp/p31.bin"
+"$bin" flows merge --format json --top 50 "$tmp"/p31.bin - <"$tmp/p42.bin" | jq -S 'del(.summary.files)' >"$tmp/m2.json"
+check "merge is associative and commutative" cmp -s "$tmp/all.json" "$tmp/m2.json"
+"$bin" flows -q --partial - $all >"$tmp/pall.bin"
+"$bin" flows merge --format json --top 50 "$tmp/pall.bin" | jq -S 'del(.summary.files)' >"$tmp/m3.json"
+check "a partial of everything reports like one run" cmp -s "$tmp/all.json" "$tmp/m3.json"
+cp "$tmp/p1.bin" "$tmp/bad.bin"
+printf 'X' | dd of="$tmp/bad.bin" bs=1 seek=40 conv=notrunc 2>/dev/null
+"$bin" flows merge "$tmp/bad.bin" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a corrupt partial is refused (exit 2, named)" sh -c "test $rc -eq 2 && grep -q 'bad.bin: corrupt partial' '$tmp/err'"
+cp "$tmp/p1.bin" "$tmp/v9.bin"
+printf '\011' | dd of="$tmp/v9.bin" bs=1 seek=8 conv=notrunc 2>/dev/null
+"$bin" flows merge "$tmp/v9.bin" >/dev/null 2>"$tmp/err"
+rc=$?
+check "a partial of another format version is refused" sh -c "test $rc -eq 2 && grep -q 'version 9' '$tmp/err'"
+"$bin" flows -q --since 1764151500 --partial "$tmp/w.bin" "$src"
+"$bin" flows merge "$tmp/p1.bin" "$tmp/w.bin" >/dev/null 2>"$tmp/err"
+rc=$?
+check "partials of different time windows are refused" sh -c "test $rc -eq 2 && grep -q 'another --since' '$tmp/err'"
 echo "flows: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
