@@ -10,8 +10,11 @@
 
 static const char usage[] =
     "usage: mlvpc flows FILE|DIR|-... [--fields \"version account-id ...\"] [--format text|json]\n"
-    "                   [--top N] [--since TIME] [--until TIME] [--partial OUT] [--quiet]\n"
-    "       mlvpc flows merge PARTIAL... [--format text|json] [--top N] [--partial OUT]\n"
+    "                   [--top N] [--since TIME] [--until TIME] [--model INPUT]... [--ip-ranges FILE]\n"
+    "                   [--prices FILE]\n"
+    "                   [--region R] [--account ID] [--partial OUT] [--quiet]\n"
+    "       mlvpc flows merge PARTIAL... [--format text|json] [--top N] [--model INPUT]...\n"
+    "                   [--prices FILE] [--partial OUT]\n"
     "\n"
     "Aggregate VPC Flow Logs: totals, records by action, top talkers by bytes and\n"
     "by packets (sources, destinations, pairs), protocols and destination ports,\n"
@@ -32,6 +35,14 @@ static const char usage[] =
     "      --since TIME   only records whose window ends at or after TIME\n"
     "      --until TIME   only records whose window starts before TIME\n"
     "                     (TIME: 2026-11-26T10:00:00Z, 2026-11-26, or epoch seconds)\n"
+    "  -m, --model INPUT  join to the network model of INPUT (as for show; repeat for\n"
+    "                     several): interfaces named after what they belong to,\n"
+    "                     SageMaker internet egress, cross-AZ traffic and its cost,\n"
+    "                     interface endpoints without traffic\n"
+    "      --ip-ranges FILE  AWS's ip-ranges.json: NAT gateway traffic with AWS services\n"
+    "                     and what endpoints would save (with --model)\n"
+    "      --prices FILE  the price table of cost estimates (default: data/prices.json's)\n"
+    "      --region R, --account ID  for model inputs whose layout names none\n"
     "  -p, --partial OUT  write the aggregate state to OUT (- for standard output)\n"
     "                     instead of the report, for `flows merge` (the reduce step\n"
     "                     when mlvpc is the map step of another engine)\n"
@@ -101,18 +112,23 @@ int cmd_flows(int argc, char **argv)
         { "top", required_argument, NULL, 'n' },    { "since", required_argument, NULL, 's' },
         { "until", required_argument, NULL, 'u' },  { "quiet", no_argument, NULL, 'q' },
         { "partial", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+        { "model", required_argument, NULL, 'm' },  { "prices", required_argument, NULL, 'P' },
+        { "region", required_argument, NULL, 'r' }, { "account", required_argument, NULL, 'a' },
+        { "ip-ranges", required_argument, NULL, 'I' },
         { NULL, 0, NULL, 0 },
     };
     mlvpc_flows_opts o = { .since = -1, .until = -1 };
     int fmt = MLVPC_FORMAT_TEXT, c, quiet = 0, merge = argc > 1 && strcmp(argv[1], "merge") == 0;
-    const char *partial = NULL;
+    const char *partial = NULL, *prices = NULL, *ranges = NULL, *models[64];
+    int nmodels = 0;
+    cli_inputs in = { 0 };
     char *end;
     if (merge) {
         argc--;
         argv++;
     }
     optind = 1;
-    while ((c = getopt_long(argc, argv, merge ? "f:n:p:h" : "F:f:n:p:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, merge ? "f:n:p:m:h" : "F:f:n:p:m:qh", longopts, NULL)) != -1) {
         if (merge && (c == 'F' || c == 's' || c == 'u' || c == 'q')) {
             cli_error("flows merge: --%s is an option of the runs that made the partials",
                       c == 'F' ? "fields" : c == 's' ? "since" : c == 'u' ? "until" : "quiet");
@@ -120,6 +136,17 @@ int cmd_flows(int argc, char **argv)
         }
         switch (c) {
         case 'p': partial = optarg; break;
+        case 'm':
+            if (nmodels == (int)(sizeof models / sizeof *models)) {
+                cli_error("flows: at most 64 --model inputs");
+                return EXIT_USAGE_INPUT;
+            }
+            models[nmodels++] = optarg;
+            break;
+        case 'P': prices = optarg; break;
+        case 'I': ranges = optarg; break;
+        case 'r': in.opts.region = optarg; break;
+        case 'a': in.opts.account = optarg; break;
         case 'F': o.fields = optarg; break;
         case 'f':
             if ((fmt = cli_format(optarg)) < 0) {
@@ -169,6 +196,31 @@ int cmd_flows(int argc, char **argv)
         cli_diag(&err);
         return EXIT_USAGE_INPUT;
     }
+    mlvpc_model *m = NULL;
+    if (nmodels) {
+        in.paths = models;
+        in.npaths = nmodels;
+        in.quiet = quiet;
+        if (!(m = cli_load(&in)) || mlvpc_flows_set_model(f, m, &err) != MLVPC_OK) {
+            if (m)
+                cli_diag(&err);
+            mlvpc_model_free(m);
+            mlvpc_flows_free(f);
+            return EXIT_USAGE_INPUT;
+        }
+    }
+    if (ranges && !m) {
+        cli_error("flows: --ip-ranges needs --model (it tells which interfaces are NAT gateways)");
+        mlvpc_flows_free(f);
+        return EXIT_USAGE_INPUT;
+    }
+    if ((prices && mlvpc_flows_set_prices(f, prices, &err) != MLVPC_OK) ||
+        (ranges && mlvpc_flows_set_ip_ranges(f, ranges, &err) != MLVPC_OK)) {
+        cli_diag(&err);
+        mlvpc_flows_free(f);
+        mlvpc_model_free(m);
+        return EXIT_USAGE_INPUT;
+    }
     mlvpc_status st = MLVPC_OK;
     for (int i = optind; i < argc && st == MLVPC_OK; i++)
         st = merge ? mlvpc_flows_merge(f, argv[i], &err) : mlvpc_flows_add(f, argv[i], &err);
@@ -177,6 +229,13 @@ int cmd_flows(int argc, char **argv)
     if (st != MLVPC_OK) {
         cli_diag(&err);
         mlvpc_flows_free(f);
+        mlvpc_model_free(m);
+        return EXIT_USAGE_INPUT;
+    }
+    if (m && !partial && (st = mlvpc_flows_explain(f, &err)) != MLVPC_OK) {
+        cli_diag(&err);
+        mlvpc_flows_free(f);
+        mlvpc_model_free(m);
         return EXIT_USAGE_INPUT;
     }
     if (partial) {
@@ -184,6 +243,7 @@ int cmd_flows(int argc, char **argv)
         if (!out) {
             cli_error("flows: cannot write \"%s\"", partial);
             mlvpc_flows_free(f);
+            mlvpc_model_free(m);
             return EXIT_USAGE_INPUT;
         }
         st = mlvpc_flows_write_partial(f, out, &err);
@@ -196,6 +256,7 @@ int cmd_flows(int argc, char **argv)
         st = mlvpc_flows_write(f, (mlvpc_format)fmt, stdout, &err);
     }
     mlvpc_flows_free(f);
+    mlvpc_model_free(m);
     if (st != MLVPC_OK) {
         if (err.text[0])
             cli_diag(&err);

@@ -307,6 +307,32 @@ MLVPC_API void mlvpc_flows_free(mlvpc_flows *f);
  * data is corrupt. Records read before a failure stay counted. */
 MLVPC_API mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err);
 
+/*
+ * Join the records to a network model (`--model`), before any is added:
+ * interfaces and addresses are named after what they belong to, and the
+ * report gains internet egress per SageMaker resource, cross-AZ traffic and
+ * its cost, and interface endpoints without traffic. m must be finished and
+ * outlive f.
+ */
+MLVPC_API mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_diag *err);
+
+/* The price table of the cost estimates (data/prices.json; its values are
+ * the defaults). MLVPC_ERR_SYNTAX/_SCHEMA with err naming the file when it
+ * is not such a table. */
+MLVPC_API mlvpc_status mlvpc_flows_set_prices(mlvpc_flows *f, const char *path, mlvpc_diag *err);
+
+/* AWS's published ranges (ip-ranges.json, with a model): traffic between a
+ * NAT gateway and an AWS service is reported with what an endpoint would
+ * save (S3 and DynamoDB through a gateway endpoint, at no charge). */
+MLVPC_API mlvpc_status mlvpc_flows_set_ip_ranges(mlvpc_flows *f, const char *path, mlvpc_diag *err);
+
+/* With a model, after the records: ask the reach engine about each of the
+ * top REJECT patterns (source, destination, protocol, port) — which SG or
+ * NACL rule rejects it, or that the model would allow it (the
+ * configuration changed, or the model is incomplete). The report shows the
+ * answers. */
+MLVPC_API mlvpc_status mlvpc_flows_explain(mlvpc_flows *f, mlvpc_diag *err);
+
 /* Records read, and records that could not be used. */
 MLVPC_API uint64_t mlvpc_flows_records(const mlvpc_flows *f);
 MLVPC_API uint64_t mlvpc_flows_unusable(const mlvpc_flows *f);

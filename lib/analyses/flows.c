@@ -11,7 +11,8 @@ enum { ADDR = 17, K_PAIR = 2 * ADDR, K_PORT = 8, K_REJECT = 2 * ADDR + 8 };
 
 static const uint32_t key_size[FT_COUNT] = {
     [FT_SRC] = ADDR, [FT_DST] = ADDR, [FT_PAIR] = K_PAIR, [FT_PORT] = K_PORT, [FT_REJECT] = K_REJECT,
-    [FT_ENI] = FLOWS_ENI_KEY,
+    [FT_ENI] = FLOWS_ENI_KEY, [FT_INET] = FLOWS_ENI_KEY, [FT_XAZ] = 2 * FLOWS_ENI_KEY,
+    [FT_AWS] = FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1,
 };
 
 static void set_err(mlvpc_diag *err, mlvpc_status st, const char *text)
@@ -36,6 +37,7 @@ mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
     f->progress = opts ? opts->progress : NULL;
     f->progress_ctx = opts ? opts->progress_ctx : NULL;
     f->first = f->last = -1;
+    f->prices = flows_default_prices;
     for (int t = 0; t < FT_COUNT; t++)
         fmap_init(&f->t[t], key_size[t]);
     const char *bad;
@@ -61,6 +63,11 @@ void mlvpc_flows_free(mlvpc_flows *f)
         return;
     for (int t = 0; t < FT_COUNT; t++)
         fmap_release(&f->t[t]);
+    fmap_release(&f->eni_index);
+    fmap_release(&f->addr_index);
+    flows_ranges_free(f->ranges);
+    free(f->explained);
+    free(f->contradict);
     free(f);
 }
 
@@ -162,11 +169,8 @@ static void on_record(void *ctx, const fl_rec *r)
         f->last = r->end;
     uint8_t eni[FLOWS_ENI_KEY] = { 0 };
     memcpy(eni, r->eni.p ? r->eni.p : "-", r->eni.n < FLOWS_ENI_KEY ? (r->eni.p ? r->eni.n : 1) : FLOWS_ENI_KEY);
-    if (r->status != FL_OK) {
-        fl_rec none = { 0 };
-        count(f, FT_ENI, eni, &none, 0);
+    if (r->status != FL_OK)
         return;
-    }
     f->packets += r->packets;
     f->bytes += r->bytes;
     uint64_t *a = f->action[r->action];
@@ -189,6 +193,19 @@ static void on_record(void *ctx, const fl_rec *r)
         count(f, FT_REJECT, k, r, 0);
     }
     count(f, FT_ENI, eni, r, r->action == FL_REJECT);
+    if (r->action == FL_ACCEPT && r->src.af && flows_private_addr(&r->src) && r->dst.af &&
+        !flows_private_addr(&r->dst))
+        count(f, FT_INET, eni, r, 0);
+    if (f->model && r->action == FL_ACCEPT) {
+        uint8_t xk[2 * FLOWS_ENI_KEY];
+        xk[0] = 0;
+        flows_join_record(f, r, xk);
+        if (xk[0])
+            count(f, FT_XAZ, xk, r, 0);
+        uint8_t ak[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1];
+        if (f->ranges && flows_aws_key(f, r, ak))
+            count(f, FT_AWS, ak, r, 0);
+    }
 }
 
 static int cmp_sample(const fl_sample *a, const fl_sample *b)
@@ -266,8 +283,14 @@ void flows_key(fl_table t, const void *key, fl_key *out)
     memset(out, 0, sizeof *out);
     out->proto = -1;
     out->dport = -1;
-    if (t == FT_ENI) {
+    if (t == FT_ENI || t == FT_INET || t == FT_XAZ || t == FT_AWS) {
         memcpy(out->eni, k, FLOWS_ENI_KEY);
+        if (t == FT_XAZ)
+            memcpy(out->eni2, k + FLOWS_ENI_KEY, FLOWS_ENI_KEY);
+        if (t == FT_AWS) {
+            memcpy(out->service, k + FLOWS_ENI_KEY, FLOWS_SERVICE_KEY);
+            out->same_region = k[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY];
+        }
         return;
     }
     const uint8_t *pk = NULL;

@@ -22,6 +22,8 @@
 
 enum { FLOWS_SAMPLES = 5, FLOWS_SAMPLE_TEXT = 160, FLOWS_ENI_KEY = 32, FLOWS_MAX_KEYS = 1 << 18 };
 
+#include "../model/model.h"
+
 /* The tables of one run. Keys: an address is 17 bytes (family, 16 bytes);
  * see flows.c for the layout of each. */
 typedef enum fl_table {
@@ -31,8 +33,36 @@ typedef enum fl_table {
     FT_PORT,    /* protocol and destination port */
     FT_REJECT,  /* REJECT records by source, destination, protocol, destination port */
     FT_ENI,     /* interface id (extra: REJECT records) */
+    FT_INET,    /* interface id: ACCEPTed traffic from a private address to a public one */
+    FT_XAZ,     /* (sender's interface id, receiver's): ACCEPTed traffic between zones of a VPC
+                   (only with a model: it knows the zones) */
+    FT_AWS,     /* (NAT gateway interface id, AWS service, 1 if in the NAT's region): ACCEPTed traffic
+                   between a NAT gateway and AWS's published ranges (with a model and --ip-ranges) */
     FT_COUNT
 } fl_table;
+
+/* The price table of the cost estimates (data/prices.json). */
+typedef struct fl_prices {
+    double gb_bytes, hours_per_month, nat_per_gb, vpce_per_gb, vpce_per_az_hour, gateway_per_gb, cross_az_per_gb;
+    char currency[8];
+} fl_prices;
+
+extern const fl_prices flows_default_prices;
+
+/* AWS's published ranges (ip-ranges.json): prefix -> service, region. */
+typedef struct fl_range {
+    ip_prefix p;
+    uint16_t service, region; /* indexes into names */
+} fl_range;
+
+typedef struct fl_ranges {
+    fl_range *v4[256]; /* IPv4 by first octet (a shorter prefix is in every bucket it covers) */
+    uint32_t n4[256];
+    fl_range *v6;
+    uint32_t n6;
+    char names[512][32]; /* services and regions */
+    uint32_t nnames;
+} fl_ranges;
 
 typedef struct fl_sample {
     fl_error why;
@@ -75,7 +105,37 @@ struct mlvpc_flows {
     unsigned nbatch;
     bool oom;
     bool merged; /* a partial has been merged in (its window is f's) */
+    fl_prices prices;
+    const mlvpc_model *model; /* NULL: no join */
+    fmap eni_index, addr_index; /* interface id / private address -> ENI index + 1 (in extra) */
+    fl_ranges *ranges;          /* NULL: no --ip-ranges */
+    struct fl_explained *explained; /* mlvpc_flows_explain: the top REJECT patterns, judged */
+    uint32_t nexplained;
+    uint32_t *contradict; /* FT_INET slots of interfaces the model says cannot reach the internet */
+    uint32_t ncontradict;
 };
+
+/* A REJECT pattern (an FT_REJECT slot) and what the reach engine says of it. */
+typedef struct fl_explained {
+    uint32_t slot;
+    int verdict;   /* reach_verdict */
+    bool ret;      /* the block is on the return path */
+    char component[96], rule[200], missing[200];
+} fl_explained;
+
+enum { FLOWS_SERVICE_KEY = 16 };
+/* The FT_AWS key of record r when it is a NAT gateway's traffic with AWS's ranges. */
+bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);
+void flows_ranges_free(fl_ranges *r);
+
+/* The model's ENI with this id or address, or MV_NONE (also without a model). */
+uint32_t flows_eni_of_id(const mlvpc_flows *f, const char *id, size_t n);
+uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a);
+bool flows_private_addr(const ip_addr *a);
+/* The FT_XAZ key of record r (two interface ids) when it crosses zones, else key unchanged. */
+void flows_join_record(mlvpc_flows *f, const fl_rec *r, uint8_t *key);
+/* What interface `id` belongs to ("notebook notebook:nb", "nat-gateway nat-0.."), or NULL. */
+const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size);
 
 /* Keep s among the FLOWS_SAMPLES unusable lines first by file name and line
  * (an order that does not depend on how the input was split). */
@@ -89,7 +149,9 @@ typedef struct fl_key {
     ip_addr src, dst;
     int16_t proto; /* -1 absent */
     int32_t dport; /* -1 absent */
-    char eni[FLOWS_ENI_KEY + 1];
+    char eni[FLOWS_ENI_KEY + 1], eni2[FLOWS_ENI_KEY + 1]; /* FT_XAZ: sender, receiver */
+    char service[FLOWS_SERVICE_KEY + 1];                   /* FT_AWS */
+    bool same_region;
 } fl_key;
 
 void flows_key(fl_table t, const void *key, fl_key *out);

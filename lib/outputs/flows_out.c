@@ -26,6 +26,8 @@ static const list lists[] = {
     { "ports_by_bytes", "protocols and destination ports by bytes", FT_PORT, FO_BYTES },
     { "rejects", "REJECT records by source, destination, protocol and port", FT_REJECT, FO_RECORDS },
     { "interfaces_by_bytes", "interfaces by bytes", FT_ENI, FO_BYTES },
+    { "internet_egress_by_interface", "interfaces by bytes from a private to a public address", FT_INET, FO_BYTES },
+    { "cross_az_by_bytes", "cross-AZ interface pairs by bytes (with --model)", FT_XAZ, FO_BYTES },
 };
 
 static const char *const action_names[3] = { "unknown", "ACCEPT", "REJECT" };
@@ -55,6 +57,263 @@ static const char *proto_text(int16_t p, char *buf, size_t size)
     return buf;
 }
 
+static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot);
+
+static const fl_explained *explained(const mlvpc_flows *f, uint32_t slot)
+{
+    for (uint32_t i = 0; i < f->nexplained; i++)
+        if (f->explained[i].slot == slot)
+            return &f->explained[i];
+    return NULL;
+}
+
+static const char *const verdicts[] = { "reachable", "unreachable", "indeterminate" };
+
+/* ------------------------------------------------------------------ the join to the model */
+
+/* What the model section reports (computed once for both formats). */
+/* NAT gateway traffic with one AWS service (all NAT gateways). */
+typedef struct svc_sum {
+    char service[FLOWS_SERVICE_KEY + 1];
+    uint64_t bytes, same_region_bytes;
+    double saving; /* of the same-region bytes, had an endpoint carried them */
+} svc_sum;
+
+typedef struct joined {
+    svc_sum svc[64];
+    unsigned nsvc;
+    uint64_t xaz_bytes;
+    double xaz_cost, window_s, per_month; /* per_month: window to a month (0: unknown) */
+    uint32_t *inet;                       /* FT_INET slots of SageMaker interfaces, by bytes */
+    long ninet;
+} joined;
+
+static bool is_sagemaker(const mlvpc_flows *f, const char *eni)
+{
+    uint32_t i = flows_eni_of_id(f, eni, strlen(eni));
+    return i != MV_NONE && MV_AT(f->model, MK_ENI, mv_eni, i)->owner == MW_SAGEMAKER;
+}
+
+static bool join(const mlvpc_flows *f, joined *j)
+{
+    memset(j, 0, sizeof *j);
+    const fmap *x = &f->t[FT_XAZ];
+    for (uint32_t i = 0; i < x->cap; i++)
+        if (fmap_used(x, i))
+            j->xaz_bytes += fmap_val_at(x, i)->bytes;
+    /* each byte crossing zones is charged leaving one and entering the other */
+    j->xaz_cost = (double)j->xaz_bytes / f->prices.gb_bytes * f->prices.cross_az_per_gb * 2;
+    const fmap *aws = &f->t[FT_AWS];
+    for (uint32_t i = 0; i < aws->cap; i++) {
+        if (!fmap_used(aws, i))
+            continue;
+        fl_key k;
+        flows_key(FT_AWS, fmap_key(aws, i), &k);
+        unsigned s = 0;
+        while (s < j->nsvc && strcmp(j->svc[s].service, k.service) != 0)
+            s++;
+        if (s == j->nsvc) {
+            if (j->nsvc == sizeof j->svc / sizeof *j->svc)
+                continue;
+            snprintf(j->svc[j->nsvc++].service, sizeof j->svc[0].service, "%s", k.service);
+        }
+        uint64_t b = fmap_val_at(aws, i)->bytes;
+        j->svc[s].bytes += b;
+        j->svc[s].same_region_bytes += k.same_region ? b : 0;
+    }
+    for (unsigned s = 0; s < j->nsvc; s++) {
+        /* S3 and DynamoDB: a gateway endpoint; others: an interface endpoint, if the service has one */
+        bool gw = strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0;
+        double per_gb = f->prices.nat_per_gb - (gw ? f->prices.gateway_per_gb : f->prices.vpce_per_gb);
+        j->svc[s].saving = (double)j->svc[s].same_region_bytes / f->prices.gb_bytes * (per_gb > 0 ? per_gb : 0);
+    }
+    j->window_s = f->first >= 0 && f->last > f->first ? (double)(f->last - f->first) : 0;
+    j->per_month = j->window_s > 0 ? f->prices.hours_per_month * 3600.0 / j->window_s : 0;
+    uint32_t *all;
+    long n = flows_top(f, FT_INET, FO_BYTES, f->t[FT_INET].n, &all);
+    if (n < 0)
+        return false;
+    for (long i = 0; i < n; i++) {
+        fl_key k;
+        flows_key(FT_INET, fmap_key(&f->t[FT_INET], all[i]), &k);
+        if (is_sagemaker(f, k.eni) && j->ninet < (long)f->top)
+            all[j->ninet++] = all[i];
+    }
+    j->inet = all;
+    return true;
+}
+
+/* Interface endpoints none of whose interfaces has a record: calls back
+ * with each and its monthly cost (an hourly charge per interface/AZ). */
+static void idle_endpoints(const mlvpc_flows *f, void (*each)(void *, const mv_vpce *, double), void *ctx)
+{
+    const mlvpc_model *m = f->model;
+    for (uint32_t v = 0; v < m->tab[MK_VPCE].n; v++) {
+        const mv_vpce *e = MV_AT(m, MK_VPCE, mv_vpce, v);
+        if (e->type != ME_INTERFACE || !e->nenis)
+            continue;
+        uint64_t records = 0;
+        for (uint32_t i = 0; i < e->nenis; i++) {
+            uint8_t k[FLOWS_ENI_KEY] = { 0 };
+            const char *id = model_str(m, e->enis[i].sym);
+            memcpy(k, id, strlen(id) < FLOWS_ENI_KEY ? strlen(id) : FLOWS_ENI_KEY);
+            const fmap_val *c = fmap_find(&f->t[FT_ENI], k, fmap_hash(k, FLOWS_ENI_KEY));
+            records += c ? c->records : 0;
+        }
+        if (!records)
+            each(ctx, e, (double)e->nenis * f->prices.vpce_per_az_hour * f->prices.hours_per_month);
+    }
+}
+
+typedef struct idle_ctx {
+    jw *w;
+    FILE *out;
+    const mlvpc_flows *f;
+    double total;
+    unsigned n;
+} idle_ctx;
+
+static void on_idle(void *ctx, const mv_vpce *e, double monthly)
+{
+    idle_ctx *c = ctx;
+    const mlvpc_model *m = c->f->model;
+    c->total += monthly;
+    c->n++;
+    if (c->w) {
+        jw_obj(c->w);
+        jw_kstr(c->w, "endpoint", model_str(m, e->r.id));
+        jw_kstr(c->w, "service", e->service_name);
+        jw_kint(c->w, "interfaces", e->nenis);
+        jw_key(c->w, "monthly_cost");
+        jw_num(c->w, monthly);
+        jw_obj_end(c->w);
+    } else {
+        fprintf(c->out, "  %s  %s  %u interface%s, about %.2f %s a month\n", model_str(m, e->r.id),
+                e->service_name ? e->service_name : "?", e->nenis, e->nenis == 1 ? "" : "s", monthly,
+                c->f->prices.currency);
+    }
+}
+
+static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
+{
+    jw_key(w, "model");
+    jw_obj(w);
+    jw_key(w, "window_seconds");
+    jw_num(w, j->window_s);
+    jw_key(w, "sagemaker_internet_egress");
+    jw_arr(w);
+    for (long i = 0; i < j->ninet; i++)
+        j_row(w, f, FT_INET, j->inet[i]);
+    jw_arr_end(w);
+    jw_key(w, "cross_az");
+    jw_obj(w);
+    jw_kint(w, "bytes", (int64_t)j->xaz_bytes);
+    jw_key(w, "cost");
+    jw_num(w, j->xaz_cost);
+    jw_key(w, "monthly_estimate");
+    if (j->per_month > 0)
+        jw_num(w, j->xaz_cost * j->per_month);
+    else
+        jw_null(w);
+    jw_obj_end(w);
+    jw_key(w, "nat_aws_services");
+    if (!f->ranges && !f->t[FT_AWS].n)
+        jw_null(w); /* no --ip-ranges */
+    else {
+        jw_arr(w);
+        for (unsigned s = 0; s < j->nsvc; s++) {
+            jw_obj(w);
+            jw_kstr(w, "service", j->svc[s].service);
+            jw_kint(w, "bytes", (int64_t)j->svc[s].bytes);
+            jw_kint(w, "same_region_bytes", (int64_t)j->svc[s].same_region_bytes);
+            jw_kstr(w, "endpoint", strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0
+                                       ? "gateway" : "interface");
+            jw_key(w, "saving");
+            jw_num(w, j->svc[s].saving);
+            jw_key(w, "monthly_saving");
+            if (j->per_month > 0)
+                jw_num(w, j->svc[s].saving * j->per_month);
+            else
+                jw_null(w);
+            jw_obj_end(w);
+        }
+        jw_arr_end(w);
+    }
+    jw_key(w, "idle_interface_endpoints");
+    jw_arr(w);
+    idle_ctx c = { .w = w, .f = f };
+    idle_endpoints(f, on_idle, &c);
+    jw_arr_end(w);
+    jw_kstr(w, "currency", f->prices.currency);
+    jw_key(w, "findings");
+    jw_arr(w);
+    for (uint32_t i = 0; i < f->ncontradict; i++) {
+        jw_obj(w);
+        jw_kstr(w, "finding", "INTERNET-TRAFFIC-CONTRADICTS-MODEL");
+        jw_kstr(w, "message", "the interface sent traffic to public addresses, which the model says it cannot reach");
+        jw_key(w, "evidence");
+        j_row(w, f, FT_INET, f->contradict[i]);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+}
+
+static void t_model(FILE *out, const mlvpc_flows *f, const joined *j)
+{
+    char lb[160];
+    fprintf(out, "\nwith the model:\n");
+    fprintf(out, "SageMaker interfaces sending to public addresses (top %u):\n", f->top);
+    if (!j->ninet)
+        fprintf(out, "  none\n");
+    for (long i = 0; i < j->ninet; i++) {
+        fl_key k;
+        const fmap_val *v = fmap_val_at(&f->t[FT_INET], j->inet[i]);
+        flows_key(FT_INET, fmap_key(&f->t[FT_INET], j->inet[i]), &k);
+        const char *l = flows_eni_label(f, k.eni, lb, sizeof lb);
+        fprintf(out, "  %s (%s)  %" PRIu64 " bytes, %" PRIu64 " packets, %" PRIu64 " records\n", k.eni, l ? l : "?",
+                v->bytes, v->packets, v->records);
+    }
+    fprintf(out, "cross-AZ traffic inside VPCs: %" PRIu64 " bytes, %.2f %s", j->xaz_bytes, j->xaz_cost,
+            f->prices.currency);
+    if (j->per_month > 0)
+        fprintf(out, " (about %.2f %s a month at this rate)", j->xaz_cost * j->per_month, f->prices.currency);
+    fputc('\n', out);
+    if (f->ranges || f->t[FT_AWS].n) {
+        fprintf(out, "NAT gateway traffic with AWS services (both directions):\n");
+        if (!j->nsvc)
+            fprintf(out, "  none\n");
+        for (unsigned s = 0; s < j->nsvc; s++) {
+            bool gw = strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0;
+            fprintf(out, "  %-16s %14" PRIu64 " bytes (%" PRIu64 " in the NAT's region): a%s endpoint would save %.2f %s",
+                    j->svc[s].service, j->svc[s].bytes, j->svc[s].same_region_bytes, gw ? " gateway" : "n interface",
+                    j->svc[s].saving, f->prices.currency);
+            if (j->per_month > 0)
+                fprintf(out, " (about %.2f %s a month)", j->svc[s].saving * j->per_month, f->prices.currency);
+            fputc('\n', out);
+        }
+    }
+    fprintf(out, "findings:\n");
+    if (!f->ncontradict)
+        fprintf(out, "  none\n");
+    for (uint32_t i = 0; i < f->ncontradict; i++) {
+        fl_key k;
+        const fmap_val *v = fmap_val_at(&f->t[FT_INET], f->contradict[i]);
+        flows_key(FT_INET, fmap_key(&f->t[FT_INET], f->contradict[i]), &k);
+        const char *l = flows_eni_label(f, k.eni, lb, sizeof lb);
+        fprintf(out, "  %s (%s) sent %" PRIu64 " bytes in %" PRIu64 " records to public addresses, which the model "
+                     "says it cannot reach: the configuration changed, or the model is incomplete\n",
+                k.eni, l ? l : "?", v->bytes, v->records);
+    }
+    fprintf(out, "interface endpoints without a record in these logs:\n");
+    idle_ctx c = { .out = out, .f = f };
+    idle_endpoints(f, on_idle, &c);
+    if (!c.n)
+        fprintf(out, "  none\n");
+    else
+        fprintf(out, "  %u endpoint%s, about %.2f %s a month\n", c.n, c.n == 1 ? "" : "s", c.total, f->prices.currency);
+}
+
 /* ------------------------------------------------------------------ JSON */
 
 static void j_counts(jw *w, const fmap_val *v)
@@ -70,10 +329,26 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
     char a[IP_STR_MAX], b[IP_STR_MAX], p[16];
     flows_key(t, fmap_key(&f->t[t], slot), &k);
     jw_obj(w);
+    char lb[160];
     switch (t) {
     case FT_SRC: jw_kstr(w, "address", addr(&k.src, a)); break;
     case FT_DST: jw_kstr(w, "address", addr(&k.dst, a)); break;
-    case FT_ENI: jw_kstr(w, "interface", k.eni); break;
+    case FT_ENI:
+    case FT_INET:
+        jw_kstr(w, "interface", k.eni);
+        jw_kstr(w, "belongs_to", flows_eni_label(f, k.eni, lb, sizeof lb));
+        break;
+    case FT_AWS:
+        jw_kstr(w, "nat_interface", k.eni);
+        jw_kstr(w, "service", k.service);
+        jw_kbool(w, "same_region", k.same_region);
+        break;
+    case FT_XAZ:
+        jw_kstr(w, "sender", k.eni);
+        jw_kstr(w, "sender_belongs_to", flows_eni_label(f, k.eni, lb, sizeof lb));
+        jw_kstr(w, "receiver", k.eni2);
+        jw_kstr(w, "receiver_belongs_to", flows_eni_label(f, k.eni2, lb, sizeof lb));
+        break;
     default:
         if (t != FT_PORT) {
             jw_kstr(w, "source", addr(&k.src, a));
@@ -94,6 +369,17 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
         }
     }
     j_counts(w, fmap_val_at(&f->t[t], slot));
+    const fl_explained *x = t == FT_REJECT ? explained(f, slot) : NULL;
+    if (x) {
+        jw_key(w, "explanation");
+        jw_obj(w);
+        jw_kstr(w, "verdict", verdicts[x->verdict]);
+        jw_kstr(w, "blocked_by", x->component[0] ? x->component : NULL);
+        jw_kstr(w, "direction", x->component[0] ? x->ret ? "return" : "forward" : NULL);
+        jw_kstr(w, "rule", x->rule[0] ? x->rule : NULL);
+        jw_kstr(w, "missing", x->missing[0] ? x->missing : NULL);
+        jw_obj_end(w);
+    }
     if (t == FT_ENI)
         jw_kint(w, "rejected_records", (int64_t)fmap_val_at(&f->t[t], slot)->extra);
     jw_obj_end(w);
@@ -162,7 +448,8 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
     jw_obj_end(&w);
     jw_key(&w, "tables");
     jw_obj(&w);
-    static const char *const tnames[FT_COUNT] = { "sources", "destinations", "pairs", "ports", "rejects", "interfaces" };
+    static const char *const tnames[FT_COUNT] = { "sources", "destinations", "pairs", "ports", "rejects", "interfaces",
+                                                  "internet_egress", "cross_az", "nat_aws_services" };
     for (int t = 0; t < FT_COUNT; t++) {
         jw_key(&w, tnames[t]);
         jw_obj(&w);
@@ -176,6 +463,13 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
         jw_obj_end(&w);
     }
     jw_obj_end(&w);
+    if (f->model) {
+        joined j;
+        if (!join(f, &j))
+            return false;
+        j_model(&w, f, &j);
+        free(j.inet);
+    }
     jw_kint(&w, "top_n", f->top);
     jw_key(&w, "top");
     jw_obj(&w);
@@ -220,8 +514,27 @@ static void t_row(FILE *out, const mlvpc_flows *f, fl_table t, uint32_t slot)
         if (k.dport >= 0)
             fprintf(out, " %d", k.dport);
         fputc('\n', out);
+        const fl_explained *x = explained(f, slot);
+        if (x && x->verdict == 1)
+            fprintf(out, "%45s rejected by %s (%s)%s\n", "", x->component, x->rule, x->ret ? " on the return path" : "");
+        else if (x && x->verdict == 0)
+            fprintf(out, "%45s the model would allow it: the configuration changed since, or the model is "
+                         "incomplete\n", "");
+        else if (x)
+            fprintf(out, "%45s the model cannot tell: %s\n", "", x->missing[0] ? x->missing : "indeterminate");
         break;
-    case FT_ENI: fprintf(out, "%s  (%" PRIu64 " REJECT)\n", k.eni, v->extra); break;
+    case FT_ENI:
+    case FT_INET: {
+        char lb[160];
+        const char *l = flows_eni_label(f, k.eni, lb, sizeof lb);
+        fprintf(out, "%s%s%s%s", k.eni, l ? " (" : "", l ? l : "", l ? ")" : "");
+        if (t == FT_ENI)
+            fprintf(out, "  %" PRIu64 " REJECT", v->extra);
+        fputc('\n', out);
+        break;
+    }
+    case FT_XAZ: fprintf(out, "%s -> %s\n", k.eni, k.eni2); break;
+    case FT_AWS: fprintf(out, "%s %s%s\n", k.eni, k.service, k.same_region ? "" : " (another region)"); break;
     case FT_COUNT: break;
     }
 }
@@ -258,6 +571,10 @@ static bool t_report(const mlvpc_flows *f, FILE *out)
         long n = flows_top(f, lists[l].t, lists[l].order, f->top, &idx);
         ok = n >= 0;
         fl_table t = lists[l].t;
+        if (t == FT_XAZ && !f->model) {
+            free(idx);
+            continue;
+        }
         fprintf(out, "\ntop %u %s (of %" PRIu32 "%s)\n", f->top, lists[l].title, f->t[t].n,
                 f->prunes[t] ? " kept" : "");
         if (f->prunes[t])
@@ -268,6 +585,13 @@ static bool t_report(const mlvpc_flows *f, FILE *out)
         for (long i = 0; i < n; i++)
             t_row(out, f, lists[l].t, idx[i]);
         free(idx);
+    }
+    if (f->model) {
+        joined j;
+        if (!join(f, &j))
+            return false;
+        t_model(out, f, &j);
+        free(j.inet);
     }
     bool exact = true;
     for (int t = 0; t < FT_COUNT; t++)

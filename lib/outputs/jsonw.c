@@ -1,4 +1,5 @@
 #include "jsonw.h"
+#include <string.h>
 
 void jw_init(jw *w, FILE *f)
 {
@@ -121,6 +122,24 @@ void jw_int(jw *w, int64_t v)
     if (v < 0)
         *--p = '-';
     if (fwrite_unlocked(p, 1, (size_t)(e - p), w->f) != (size_t)(e - p))
+        w->failed = true;
+}
+
+void jw_num(jw *w, double v)
+{
+    pre(w);
+    char buf[64];
+    if (!(v == v) || v > 1e300 || v < -1e300) { /* NaN and infinities are not JSON */
+        snprintf(buf, sizeof buf, "null");
+    } else {
+        snprintf(buf, sizeof buf, "%.6f", v);
+        char *e = buf + strlen(buf);
+        while (e[-1] == '0')
+            *--e = '\0';
+        if (e[-1] == '.')
+            e[-1] = '\0';
+    }
+    if (fputs(buf, w->f) == EOF)
         w->failed = true;
 }
 

@@ -90,6 +90,17 @@ fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
     }
 }
 
+const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
+{
+    for (uint32_t i = m->cap ? (uint32_t)hash & (m->cap - 1) : 0; m->cap; i = (i + 1) & (m->cap - 1)) {
+        if (!fmap_used(m, i))
+            return NULL;
+        if (hash_at(m, i) == hash && memcmp(fmap_key(m, i), key, m->ksize) == 0)
+            return fmap_val_at(m, i);
+    }
+    return NULL;
+}
+
 static uint64_t metric(const fmap_val *v, int which)
 {
     return which == 0 ? v->records : which == 1 ? v->packets : v->bytes;

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { FMAP_KEY_MAX = 48 };
+enum { FMAP_KEY_MAX = 64 };
 
 typedef struct fmap_val {
     uint64_t records, packets, bytes, extra; /* extra: the table's own counter */
@@ -31,6 +31,9 @@ uint64_t fmap_hash(const void *key, uint32_t ksize);
 /* The value of key (zeroed when new); NULL when out of memory. Pointers are
  * valid until the next fmap_get of a new key. */
 fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash);
+
+/* The value of key, or NULL when the table does not hold it. */
+const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
 

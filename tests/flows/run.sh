@@ -83,5 +83,10 @@ check "a partial of another format version is refused" sh -c "test $rc -eq 2 && 
 "$bin" flows merge "$tmp/p1.bin" "$tmp/w.bin" >/dev/null 2>"$tmp/err"
 rc=$?
 check "partials of different time windows are refused" sh -c "test $rc -eq 2 && grep -q 'another --since' '$tmp/err'"
+# The built-in prices are data/prices.json's.
+"$bin" flows -q --format json --model examples/sagemaker-insecure tests/data/flows/insecure-example.log >"$tmp/p-default.json"
+"$bin" flows -q --format json --model examples/sagemaker-insecure --prices data/prices.json \
+    tests/data/flows/insecure-example.log >"$tmp/p-file.json"
+check "the default prices are data/prices.json's" cmp -s "$tmp/p-default.json" "$tmp/p-file.json"
 echo "flows: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,494 @@
+/*
+ * `mlvpc flows --model`: flow-log records joined to the network model —
+ * interfaces and addresses to what they belong to — and the price table
+ * (data/prices.json) the cost estimates use.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flows.h"
+#include "../inputs/json.h"
+#include "../model/model.h"
+
+/* ------------------------------------------------------------------ prices */
+
+/* The defaults are data/prices.json's values (a test compares them). */
+const fl_prices flows_default_prices = {
+    .gb_bytes = 1073741824.0, .hours_per_month = 730.0, .nat_per_gb = 0.045, .vpce_per_gb = 0.01,
+    .vpce_per_az_hour = 0.01, .gateway_per_gb = 0.0, .cross_az_per_gb = 0.01, .currency = "USD",
+};
+
+static bool number(const jdoc *d, uint32_t obj, const char *key, double *out, bool *ok)
+{
+    uint32_t v = json_get(d, obj, key);
+    if (!v)
+        return false;
+    char buf[64];
+    size_t n = d->t[v].len;
+    if (json_type(d, v) != J_NUM || n >= sizeof buf) {
+        *ok = false;
+        return false;
+    }
+    memcpy(buf, d->buf + d->t[v].off, n);
+    buf[n] = '\0';
+    char *end;
+    double x = strtod(buf, &end);
+    if (*end || x < 0) {
+        *ok = false;
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+mlvpc_status mlvpc_flows_set_prices(mlvpc_flows *f, const char *path, mlvpc_diag *err)
+{
+    FILE *in = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    if (in) {
+        buf = malloc(1 << 20);
+        n = buf ? fread(buf, 1, (1 << 20) - 1, in) : 0;
+        fclose(in);
+    }
+    mlvpc_status st = MLVPC_OK;
+    const char *why = NULL;
+    jdoc d;
+    memset(&d, 0, sizeof d);
+    if (!buf)
+        st = MLVPC_ERR_IO, why = in ? "out of memory" : strerror(errno);
+    else if (json_parse(&d, buf, n, 16) != 0 || json_type(&d, 0) != J_OBJ)
+        st = MLVPC_ERR_SYNTAX, why = "expected a JSON object of prices (see data/prices.json)";
+    else {
+        static const struct { const char *key; size_t off; } keys[] = {
+            { "gb_bytes", offsetof(fl_prices, gb_bytes) }, { "hours_per_month", offsetof(fl_prices, hours_per_month) },
+            { "nat_gateway_per_gb", offsetof(fl_prices, nat_per_gb) },
+            { "interface_endpoint_per_gb", offsetof(fl_prices, vpce_per_gb) },
+            { "interface_endpoint_per_az_hour", offsetof(fl_prices, vpce_per_az_hour) },
+            { "gateway_endpoint_per_gb", offsetof(fl_prices, gateway_per_gb) },
+            { "cross_az_per_gb_each_direction", offsetof(fl_prices, cross_az_per_gb) },
+        };
+        fl_prices p = flows_default_prices;
+        bool ok = true;
+        for (size_t k = 0; k < sizeof keys / sizeof *keys && ok; k++)
+            if (!number(&d, 0, keys[k].key, (double *)((char *)&p + keys[k].off), &ok) && ok)
+                ok = true; /* absent: the default stays */
+        uint32_t cur = json_get(&d, 0, "currency");
+        if (cur && json_type(&d, cur) == J_STR && d.t[cur].len < sizeof p.currency)
+            snprintf(p.currency, sizeof p.currency, "%s", json_str(&d, cur));
+        if (!ok || p.gb_bytes <= 0 || p.hours_per_month <= 0)
+            st = MLVPC_ERR_SCHEMA, why = "prices must be non-negative numbers (gb_bytes and hours_per_month positive)";
+        else
+            f->prices = p;
+    }
+    if (st != MLVPC_OK && err) {
+        memset(err, 0, sizeof *err);
+        err->status = st;
+        snprintf(err->file, sizeof err->file, "%s", path);
+        snprintf(err->text, sizeof err->text, "%s", why);
+    }
+    json_release(&d);
+    free(buf);
+    return st;
+}
+
+/* ------------------------------------------------------------------ the model */
+
+static void eni_key(const char *id, uint8_t key[FLOWS_ENI_KEY])
+{
+    memset(key, 0, FLOWS_ENI_KEY);
+    size_t n = strlen(id);
+    memcpy(key, id, n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY);
+}
+
+static void addr_key(const ip_addr *a, uint8_t key[17])
+{
+    key[0] = a->af;
+    memcpy(key + 1, a->b, 16);
+}
+
+static int index_put(fmap *m, const uint8_t *key, uint32_t ksize, uint32_t eni)
+{
+    fmap_val *v = fmap_get(m, key, fmap_hash(key, ksize));
+    if (!v)
+        return -1;
+    v->extra = (uint64_t)eni + 1;
+    return 0;
+}
+
+mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_diag *err)
+{
+    if (!f || !m || !m->finished) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->status = MLVPC_ERR_USAGE;
+            snprintf(err->text, sizeof err->text, "flows: the model must be finished");
+        }
+        return MLVPC_ERR_USAGE;
+    }
+    f->model = m;
+    fmap_init(&f->eni_index, FLOWS_ENI_KEY);
+    fmap_init(&f->addr_index, 17);
+    int rc = 0;
+    for (uint32_t i = 0; i < m->tab[MK_ENI].n && !rc; i++) {
+        const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
+        uint8_t k[FLOWS_ENI_KEY];
+        eni_key(model_str(m, e->r.id), k);
+        rc = index_put(&f->eni_index, k, FLOWS_ENI_KEY, i);
+        for (uint32_t a = 0; a < e->nprivate && !rc; a++) {
+            addr_key(&e->private_ips[a], k);
+            rc = index_put(&f->addr_index, k, 17, i);
+        }
+        for (uint32_t a = 0; a < e->nipv6 && !rc; a++) {
+            addr_key(&e->ipv6[a], k);
+            rc = index_put(&f->addr_index, k, 17, i);
+        }
+    }
+    if (rc && err) {
+        memset(err, 0, sizeof *err);
+        err->status = MLVPC_ERR_NOMEM;
+        snprintf(err->text, sizeof err->text, "out of memory");
+    }
+    return rc ? MLVPC_ERR_NOMEM : MLVPC_OK;
+}
+
+static uint32_t lookup(const fmap *m, const uint8_t *key, uint32_t ksize)
+{
+    const fmap_val *v = fmap_find(m, key, fmap_hash(key, ksize));
+    return v ? (uint32_t)(v->extra - 1) : MV_NONE;
+}
+
+uint32_t flows_eni_of_id(const mlvpc_flows *f, const char *id, size_t n)
+{
+    uint8_t k[FLOWS_ENI_KEY] = { 0 };
+    memcpy(k, id, n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY);
+    return f->model ? lookup(&f->eni_index, k, FLOWS_ENI_KEY) : MV_NONE;
+}
+
+uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a)
+{
+    uint8_t k[17];
+    addr_key(a, k);
+    return f->model && a->af ? lookup(&f->addr_index, k, 17) : MV_NONE;
+}
+
+/* Addresses that are no one's on the internet (RFC 1918, 6598, loopback,
+ * link-local, unique local IPv6). */
+bool flows_private_addr(const ip_addr *a)
+{
+    const uint8_t *b = a->b;
+    if (a->af == IP_V4)
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+               (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] == 127 || (b[0] == 169 && b[1] == 254);
+    if (a->af == IP_V6)
+        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+    return false;
+}
+
+/* Cross-AZ: an ACCEPTed record leaving one of the model's interfaces for
+ * another of the same VPC in another zone; counted on the sender's record
+ * only, so that each byte counts once. */
+void flows_join_record(mlvpc_flows *f, const fl_rec *r, uint8_t *key)
+{
+    const mlvpc_model *m = f->model;
+    uint32_t from = flows_eni_of_addr(f, &r->src), to = flows_eni_of_addr(f, &r->dst);
+    if (from == MV_NONE || to == MV_NONE || from == to || !r->eni.p)
+        return;
+    const mv_eni *a = MV_AT(m, MK_ENI, mv_eni, from), *b = MV_AT(m, MK_ENI, mv_eni, to);
+    const char *aid = model_str(m, a->r.id);
+    if (strlen(aid) != r->eni.n || memcmp(aid, r->eni.p, r->eni.n) != 0)
+        return; /* not the sender's record */
+    if (a->vpc.idx == MV_NONE || a->vpc.idx != b->vpc.idx || !a->az || !b->az || strcmp(a->az, b->az) == 0)
+        return;
+    eni_key(aid, key);
+    eni_key(model_str(m, b->r.id), key + FLOWS_ENI_KEY);
+}
+
+/* What an interface belongs to, for reports: "notebook:nb", "nat-gateway
+ * nat-0..", ...; NULL when the model does not know the interface. */
+const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size)
+{
+    uint32_t i = flows_eni_of_id(f, id, strlen(id));
+    if (i == MV_NONE)
+        return NULL;
+    const mlvpc_model *m = f->model;
+    const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
+    if (e->owner_kind && e->owner_idx != MV_NONE) {
+        const mv_res *r = model_res(m, e->owner_kind, e->owner_idx);
+        snprintf(buf, size, "%s %s", mv_kind_name(e->owner_kind), model_str(m, r->id));
+    } else {
+        snprintf(buf, size, "%s", mv_owner_name(e->owner));
+    }
+    return buf;
+}
+
+/* ------------------------------------------------------------------ AWS's ranges */
+
+void flows_ranges_free(fl_ranges *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < 256; i++)
+        free(r->v4[i]);
+    free(r->v6);
+    free(r);
+}
+
+static int name_of(fl_ranges *r, const char *s, size_t n)
+{
+    if (n >= sizeof r->names[0])
+        n = sizeof r->names[0] - 1;
+    for (uint32_t i = 0; i < r->nnames; i++)
+        if (strlen(r->names[i]) == n && memcmp(r->names[i], s, n) == 0)
+            return (int)i;
+    if (r->nnames == sizeof r->names / sizeof *r->names)
+        return -1;
+    memcpy(r->names[r->nnames], s, n);
+    r->names[r->nnames][n] = '\0';
+    return (int)r->nnames++;
+}
+
+static int push_range(fl_range **v, uint32_t *n, const fl_range *x)
+{
+    fl_range *g = realloc(*v, (*n + 1) * sizeof **v);
+    if (!g)
+        return -1;
+    g[(*n)++] = *x;
+    *v = g;
+    return 0;
+}
+
+/* Add the prefixes of one list ("prefixes" / "ipv6_prefixes"). */
+static int add_ranges(fl_ranges *r, const jdoc *d, const char *list, const char *key)
+{
+    uint32_t arr = json_get(d, 0, list);
+    if (!arr)
+        return 0;
+    if (json_type(d, arr) != J_ARR)
+        return -2;
+    uint32_t k = json_child(arr);
+    for (uint32_t i = 0; i < d->t[arr].count; i++, k = json_next(d, k)) {
+        uint32_t p = json_get(d, k, key), sv = json_get(d, k, "service"), rg = json_get(d, k, "region");
+        if (!p || !sv || !rg || json_type(d, p) != J_STR || json_type(d, sv) != J_STR || json_type(d, rg) != J_STR)
+            return -2;
+        fl_range x;
+        int s = name_of(r, json_str(d, sv), d->t[sv].len), g = name_of(r, json_str(d, rg), d->t[rg].len);
+        if (!ip_parse_prefix(json_str(d, p), &x.p) || s < 0 || g < 0)
+            return -2;
+        x.service = (uint16_t)s;
+        x.region = (uint16_t)g;
+        if (x.p.a.af == IP_V6) {
+            if (push_range(&r->v6, &r->n6, &x))
+                return -1;
+            continue;
+        }
+        /* in the bucket of each first octet the prefix covers */
+        unsigned lo = x.p.a.b[0], hi = x.p.len >= 8 ? lo : lo | (0xffu >> x.p.len);
+        for (unsigned o = lo; o <= hi; o++)
+            if (push_range(&r->v4[o], &r->n4[o], &x))
+                return -1;
+    }
+    return 0;
+}
+
+mlvpc_status mlvpc_flows_set_ip_ranges(mlvpc_flows *f, const char *path, mlvpc_diag *err)
+{
+    FILE *in = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    mlvpc_status st = MLVPC_OK;
+    const char *why = NULL;
+    while (in) {
+        if (n + 1 >= cap) {
+            cap = cap ? cap * 2 : 1 << 20;
+            char *q = cap <= (64u << 20) ? realloc(buf, cap) : NULL;
+            if (!q) {
+                st = MLVPC_ERR_LIMIT, why = "larger than 64 MiB: not an ip-ranges.json";
+                break;
+            }
+            buf = q;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, in);
+        n += got;
+        if (!got)
+            break;
+    }
+    if (!in)
+        st = MLVPC_ERR_IO, why = strerror(errno);
+    else
+        fclose(in);
+    jdoc d;
+    memset(&d, 0, sizeof d);
+    fl_ranges *r = st == MLVPC_OK ? calloc(1, sizeof *r) : NULL;
+    if (st == MLVPC_OK && !r)
+        st = MLVPC_ERR_NOMEM, why = "out of memory";
+    if (st == MLVPC_OK && (json_parse(&d, buf, n, 16) != 0 || json_type(&d, 0) != J_OBJ))
+        st = MLVPC_ERR_SYNTAX, why = "expected AWS's ip-ranges.json (a JSON object)";
+    if (st == MLVPC_OK) {
+        int rc = add_ranges(r, &d, "prefixes", "ip_prefix");
+        if (!rc)
+            rc = add_ranges(r, &d, "ipv6_prefixes", "ipv6_prefix");
+        if (rc)
+            st = rc == -1 ? MLVPC_ERR_NOMEM : MLVPC_ERR_SCHEMA,
+            why = rc == -1 ? "out of memory" : "expected prefixes with ip_prefix, service and region strings";
+        else if (!r->n6 && !r->nnames)
+            st = MLVPC_ERR_SCHEMA, why = "no prefixes: expected AWS's ip-ranges.json";
+    }
+    json_release(&d);
+    free(buf);
+    if (st != MLVPC_OK) {
+        flows_ranges_free(r);
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->status = st;
+            snprintf(err->file, sizeof err->file, "%s", path);
+            snprintf(err->text, sizeof err->text, "%s", why);
+        }
+        return st;
+    }
+    flows_ranges_free(f->ranges);
+    f->ranges = r;
+    return MLVPC_OK;
+}
+
+/* The service of an address: the most specific prefix that names one, AMAZON
+ * (the range of all of AWS) only when no other does; NULL when none holds it. */
+static const fl_range *range_of(const fl_ranges *r, const ip_addr *a)
+{
+    const fl_range *v = a->af == IP_V4 ? r->v4[a->b[0]] : r->v6;
+    uint32_t n = a->af == IP_V4 ? r->n4[a->b[0]] : r->n6;
+    const fl_range *best = NULL;
+    bool best_generic = true;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!ip_prefix_contains(&v[i].p, a))
+            continue;
+        bool generic = strcmp(r->names[v[i].service], "AMAZON") == 0;
+        if (!best || (best_generic && !generic) || (generic == best_generic && v[i].p.len > best->p.len)) {
+            best = &v[i];
+            best_generic = generic;
+        }
+    }
+    return best;
+}
+
+bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
+{
+    if (!r->eni.p)
+        return false;
+    uint32_t i = flows_eni_of_id(f, r->eni.p, r->eni.n);
+    const mlvpc_model *m = f->model;
+    if (i == MV_NONE || MV_AT(m, MK_ENI, mv_eni, i)->owner != MW_NATGW)
+        return false;
+    /* the other end: NAT -> AWS, or AWS -> NAT */
+    const ip_addr *peer = flows_private_addr(&r->src) ? &r->dst : &r->src;
+    if (!peer->af || flows_private_addr(peer))
+        return false;
+    const fl_range *g = range_of(f->ranges, peer);
+    if (!g)
+        return false;
+    const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
+    const char *region = e->r.region ? model_str(m, e->r.region) : NULL;
+    memset(key, 0, FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1);
+    memcpy(key, r->eni.p, r->eni.n < FLOWS_ENI_KEY ? r->eni.n : FLOWS_ENI_KEY);
+    const char *svc = f->ranges->names[g->service];
+    memcpy(key + FLOWS_ENI_KEY, svc, strlen(svc) < FLOWS_SERVICE_KEY ? strlen(svc) : FLOWS_SERVICE_KEY);
+    key[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY] = region && strcmp(region, f->ranges->names[g->region]) == 0;
+    return true;
+}
+
+/* ------------------------------------------------------------------ REJECTs explained */
+
+#include "reach.h"
+
+mlvpc_status mlvpc_flows_explain(mlvpc_flows *f, mlvpc_diag *err)
+{
+    if (!f || !f->model)
+        return MLVPC_OK;
+    uint32_t *idx;
+    long n = flows_top(f, FT_REJECT, FO_RECORDS, f->top, &idx);
+    reach_engine *e = n > 0 ? reach_engine_new(f->model) : NULL;
+    free(f->explained);
+    f->explained = n > 0 ? calloc((size_t)n, sizeof *f->explained) : NULL;
+    f->nexplained = 0;
+    if (n < 0 || (n > 0 && (!e || !f->explained))) {
+        free(idx);
+        reach_engine_free(e);
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->status = MLVPC_ERR_NOMEM;
+            snprintf(err->text, sizeof err->text, "out of memory");
+        }
+        return MLVPC_ERR_NOMEM;
+    }
+    for (long i = 0; i < n; i++) {
+        fl_key k;
+        flows_key(FT_REJECT, fmap_key(&f->t[FT_REJECT], idx[i]), &k);
+        char from[IP_STR_MAX], to[IP_STR_MAX];
+        if (!k.src.af || !k.dst.af)
+            continue;
+        /* a public source is "the internet" to the model */
+        if (flows_private_addr(&k.src))
+            ip_addr_str(&k.src, from);
+        else
+            snprintf(from, sizeof from, "internet");
+        ip_addr_str(&k.dst, to);
+        reach_query q = { .from = from, .to = to, .proto = k.proto >= 0 ? k.proto : MV_PROTO_ALL };
+        if ((k.proto == MV_TCP || k.proto == MV_UDP) && k.dport >= 0)
+            q.port_lo = q.port_hi = (uint16_t)k.dport;
+        else if (k.proto == MV_TCP || k.proto == MV_UDP)
+            q.port_hi = 65535;
+        reach_result res;
+        fl_explained *x = &f->explained[f->nexplained];
+        x->slot = idx[i];
+        int rc = reach_run(e, &q, &res);
+        if (rc == -2) {
+            reach_result_release(&res);
+            break;
+        }
+        f->nexplained++;
+        if (rc == -1) {
+            x->verdict = RV_INDETERMINATE;
+            snprintf(x->missing, sizeof x->missing, "%s", res.error);
+        } else {
+            x->verdict = res.verdict;
+            for (uint32_t t = 0; t < res.ntraces; t++) {
+                const reach_trace *tr = &res.traces[t];
+                if (tr->nblocks && !x->component[0]) {
+                    x->ret = tr->blocks[0].ret;
+                    snprintf(x->component, sizeof x->component, "%s", tr->blocks[0].component);
+                    snprintf(x->rule, sizeof x->rule, "%s", tr->blocks[0].rule);
+                }
+                if (tr->missing[0] && !x->missing[0])
+                    snprintf(x->missing, sizeof x->missing, "%s", tr->missing);
+            }
+        }
+        reach_result_release(&res);
+    }
+    free(idx);
+    /* Internet traffic of interfaces the model says cannot reach the
+     * internet at all: the records contradict the model. */
+    const fmap *inet = &f->t[FT_INET];
+    free(f->contradict);
+    f->contradict = inet->n ? calloc(inet->n, sizeof *f->contradict) : NULL;
+    f->ncontradict = 0;
+    if (inet->n && !e)
+        e = reach_engine_new(f->model);
+    for (uint32_t i = 0; f->contradict && e && i < inet->cap; i++) {
+        if (!fmap_used(inet, i))
+            continue;
+        fl_key k;
+        flows_key(FT_INET, fmap_key(inet, i), &k);
+        if (flows_eni_of_id(f, k.eni, strlen(k.eni)) == MV_NONE)
+            continue;
+        reach_query q = { .from = k.eni, .to = "internet", .proto = MV_PROTO_ALL, .port_hi = 65535 };
+        reach_result res;
+        int rc = reach_run(e, &q, &res);
+        if (rc == 0 && res.verdict == RV_UNREACHABLE)
+            f->contradict[f->ncontradict++] = i;
+        reach_result_release(&res);
+    }
+    reach_engine_free(e);
+    return MLVPC_OK;
+}
