@@ -10,7 +10,7 @@ SOVER   := 0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := -lyaml -lz
+LDLIBS  := -lyaml -lz -pthread
 
 LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/analyses/*.c lib/outputs/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))

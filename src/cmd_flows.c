@@ -12,7 +12,7 @@ static const char usage[] =
     "usage: mlvpc flows FILE|DIR|-... [--fields \"version account-id ...\"] [--format text|json]\n"
     "                   [--top N] [--since TIME] [--until TIME] [--model INPUT]... [--ip-ranges FILE]\n"
     "                   [--prices FILE]\n"
-    "                   [--region R] [--account ID] [--partial OUT] [--quiet]\n"
+    "                   [--region R] [--account ID] [--partial OUT] [--threads N] [--quiet]\n"
     "       mlvpc flows merge PARTIAL... [--format text|json] [--top N] [--model INPUT]...\n"
     "                   [--prices FILE] [--partial OUT]\n"
     "\n"
@@ -46,6 +46,7 @@ static const char usage[] =
     "  -p, --partial OUT  write the aggregate state to OUT (- for standard output)\n"
     "                     instead of the report, for `flows merge` (the reduce step\n"
     "                     when mlvpc is the map step of another engine)\n"
+    "  -j, --threads N    files read at once (default: one per core)\n"
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -114,7 +115,7 @@ int cmd_flows(int argc, char **argv)
         { "partial", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
         { "model", required_argument, NULL, 'm' },  { "prices", required_argument, NULL, 'P' },
         { "region", required_argument, NULL, 'r' }, { "account", required_argument, NULL, 'a' },
-        { "ip-ranges", required_argument, NULL, 'I' },
+        { "ip-ranges", required_argument, NULL, 'I' }, { "threads", required_argument, NULL, 'j' },
         { NULL, 0, NULL, 0 },
     };
     mlvpc_flows_opts o = { .since = -1, .until = -1 };
@@ -128,7 +129,7 @@ int cmd_flows(int argc, char **argv)
         argv++;
     }
     optind = 1;
-    while ((c = getopt_long(argc, argv, merge ? "f:n:p:m:h" : "F:f:n:p:m:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, merge ? "f:n:p:m:h" : "F:f:n:p:m:j:qh", longopts, NULL)) != -1) {
         if (merge && (c == 'F' || c == 's' || c == 'u' || c == 'q')) {
             cli_error("flows merge: --%s is an option of the runs that made the partials",
                       c == 'F' ? "fields" : c == 's' ? "since" : c == 'u' ? "until" : "quiet");
@@ -145,6 +146,15 @@ int cmd_flows(int argc, char **argv)
             break;
         case 'P': prices = optarg; break;
         case 'I': ranges = optarg; break;
+        case 'j': {
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 64) {
+                cli_error("flows: --threads expects a number from 1 to 64, got \"%s\"", optarg);
+                return EXIT_USAGE_INPUT;
+            }
+            o.threads = (unsigned)v;
+            break;
+        }
         case 'r': in.opts.region = optarg; break;
         case 'a': in.opts.account = optarg; break;
         case 'F': o.fields = optarg; break;

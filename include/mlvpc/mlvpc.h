@@ -291,8 +291,9 @@ typedef struct mlvpc_flows_opts {
     int64_t since, until; /* keep records whose capture window overlaps [since, until), epoch
                              seconds; -1: unbounded */
     unsigned top;         /* rows of each top list; 0: 10 */
-    mlvpc_progress_fn progress; /* NULL: none */
+    mlvpc_progress_fn progress; /* NULL: none; called from one reading thread at a time */
     void *progress_ctx;
+    unsigned threads;     /* files read at once by mlvpc_flows_add (a directory); 0: one per core */
 } mlvpc_flows_opts;
 
 /* A new, empty aggregation (opts may be NULL). NULL with err filled when

@@ -1,8 +1,11 @@
 /* Flow-log aggregation (flows.h) and the mlvpc_flows API (but writing). */
 #include "flows.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../inputs/flowread.h"
 
@@ -36,6 +39,7 @@ mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
     f->top = opts && opts->top ? opts->top : 10;
     f->progress = opts ? opts->progress : NULL;
     f->progress_ctx = opts ? opts->progress_ctx : NULL;
+    f->threads = opts ? opts->threads : 0;
     f->first = f->last = -1;
     f->prices = flows_default_prices;
     for (int t = 0; t < FT_COUNT; t++)
@@ -245,11 +249,185 @@ static void on_bad(void *ctx, fl_error e, const char *file, uint64_t line, const
     flows_add_sample(f, &s);
 }
 
+/* A parallel read: the files of a directory shared among threads, each
+ * with its own aggregate, joined at the end by the same addition that
+ * merges partials. */
+typedef struct fl_pool {
+    mlvpc_flows *f;
+    char **files;
+    size_t nfiles;
+    atomic_size_t next;
+    atomic_bool stop;
+    atomic_uint_least64_t bytes, records; /* read by all threads, for progress */
+    pthread_mutex_t lock;                 /* the progress callback; the error */
+    size_t err_at;                        /* the failed file first in reading order */
+    mlvpc_status st;
+    mlvpc_diag err;
+} fl_pool;
+
+typedef struct fl_worker {
+    fl_pool *p;
+    mlvpc_flows w;
+    uint64_t seen_bytes, seen_records; /* already added to the pool's counters */
+} fl_worker;
+
 static void on_progress(void *ctx, uint64_t in_bytes)
 {
     mlvpc_flows *f = ctx;
-    if (f->progress)
-        f->progress(f->progress_ctx, f->done_bytes + in_bytes, f->total_bytes, mlvpc_flows_records(f));
+    fl_pool *p = f->pool;
+    if (!p) {
+        if (f->progress)
+            f->progress(f->progress_ctx, f->done_bytes + in_bytes, f->total_bytes, mlvpc_flows_records(f));
+        return;
+    }
+    fl_worker *k = (fl_worker *)((char *)f - offsetof(fl_worker, w));
+    uint64_t recs = mlvpc_flows_records(f);
+    uint64_t b = atomic_fetch_add(&p->bytes, in_bytes - k->seen_bytes) + in_bytes - k->seen_bytes;
+    uint64_t r = atomic_fetch_add(&p->records, recs - k->seen_records) + recs - k->seen_records;
+    k->seen_bytes = in_bytes;
+    k->seen_records = recs;
+    if (p->f->progress) {
+        pthread_mutex_lock(&p->lock);
+        p->f->progress(p->f->progress_ctx, p->f->done_bytes + b, p->f->total_bytes, mlvpc_flows_records(p->f) + r);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+/* Add src's counts into dst (tables pruned as they fill); false when out of memory. */
+static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
+{
+    dst->files += src->files, dst->in_bytes += src->in_bytes, dst->text_bytes += src->text_bytes;
+    dst->lines += src->lines, dst->headers += src->headers, dst->outside += src->outside;
+    dst->packets += src->packets, dst->bytes += src->bytes;
+    for (int i = 0; i < 3; i++)
+        dst->status[i] += src->status[i];
+    for (int i = 0; i < FL_E_COUNT; i++)
+        dst->bad[i] += src->bad[i];
+    for (int a = 0; a < 3; a++)
+        for (int k = 0; k < 3; k++)
+            dst->action[a][k] += src->action[a][k];
+    if (src->first >= 0 && (dst->first < 0 || src->first < dst->first))
+        dst->first = src->first;
+    if (src->last > dst->last)
+        dst->last = src->last;
+    for (unsigned i = 0; i < src->nsamples; i++)
+        flows_add_sample(dst, &src->samples[i]);
+    for (int t = 0; t < FT_COUNT; t++) {
+        const fmap *m = &src->t[t];
+        dst->prunes[t] += src->prunes[t];
+        dst->lost[t].records += src->lost[t].records;
+        dst->lost[t].packets += src->lost[t].packets;
+        dst->lost[t].bytes += src->lost[t].bytes;
+        for (uint32_t i = 0; i < m->cap; i++) {
+            if (!fmap_used(m, i))
+                continue;
+            if (dst->t[t].n >= FLOWS_MAX_KEYS)
+                flows_prune(dst, (fl_table)t);
+            const fmap_val *x = fmap_val_at(m, i);
+            fmap_val *y = fmap_get(&dst->t[t], fmap_key(m, i), *(const uint64_t *)fmap_slot(m, i));
+            if (!y)
+                return false;
+            y->records += x->records, y->packets += x->packets, y->bytes += x->bytes, y->extra += x->extra;
+        }
+    }
+    return !dst->oom;
+}
+
+static void *work(void *arg)
+{
+    fl_worker *k = arg;
+    fl_pool *p = k->p;
+    fl_sink s = { .ctx = &k->w, .record = on_record, .bad = on_bad, .progress = on_progress };
+    while (!atomic_load(&p->stop)) {
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->nfiles)
+            break;
+        mlvpc_diag e;
+        k->seen_bytes = 0; /* the sink's count restarts with each call */
+        s.in_bytes = 0;
+        mlvpc_status st = fl_read(p->files[i], &k->w.fields, &s, &e);
+        k->w.in_bytes += s.in_bytes;
+        s.in_bytes = 0;
+        if (st != MLVPC_OK) {
+            pthread_mutex_lock(&p->lock);
+            if (i < p->err_at) {
+                p->err_at = i;
+                p->st = st;
+                p->err = e;
+            }
+            pthread_mutex_unlock(&p->lock);
+            atomic_store(&p->stop, true);
+        }
+    }
+    flush(&k->w);
+    k->w.files = s.files, k->w.text_bytes = s.text_bytes, k->w.lines = s.lines, k->w.headers = s.headers;
+    return NULL;
+}
+
+static void worker_init(fl_worker *k, fl_pool *p)
+{
+    const mlvpc_flows *f = p->f;
+    memset(k, 0, sizeof *k);
+    k->p = p;
+    mlvpc_flows *w = &k->w;
+    w->fields = f->fields, w->since = f->since, w->until = f->until, w->top = f->top, w->prices = f->prices;
+    w->model = f->model, w->eni_index = f->eni_index, w->addr_index = f->addr_index, w->ranges = f->ranges;
+    w->first = w->last = -1;
+    w->pool = p;
+    for (int t = 0; t < FT_COUNT; t++)
+        fmap_init(&w->t[t], key_size[t]);
+}
+
+static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, unsigned nthreads, mlvpc_diag *err)
+{
+    fl_pool p = { .f = f, .files = files, .nfiles = nfiles, .err_at = (size_t)-1 };
+    atomic_init(&p.next, 0);
+    atomic_init(&p.stop, false);
+    atomic_init(&p.bytes, 0);
+    atomic_init(&p.records, 0);
+    pthread_mutex_init(&p.lock, NULL);
+    fl_worker *k = calloc(nthreads, sizeof *k);
+    pthread_t *th = calloc(nthreads, sizeof *th);
+    if (!k || !th) {
+        free(k);
+        free(th);
+        pthread_mutex_destroy(&p.lock);
+        set_err(err, MLVPC_ERR_NOMEM, "out of memory");
+        return MLVPC_ERR_NOMEM;
+    }
+    unsigned started = 0;
+    for (unsigned i = 0; i < nthreads; i++) {
+        worker_init(&k[i], &p);
+        if (pthread_create(&th[i], NULL, work, &k[i]) != 0) {
+            for (int t = 0; t < FT_COUNT; t++)
+                fmap_release(&k[i].w.t[t]);
+            break;
+        }
+        started++;
+    }
+    if (!started) { /* no thread could start: read here */
+        worker_init(&k[0], &p);
+        work(&k[0]);
+    }
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    bool ok = true;
+    for (unsigned i = 0; i < (started ? started : 1); i++) {
+        ok = ok && add_state(f, &k[i].w);
+        for (int t = 0; t < FT_COUNT; t++)
+            fmap_release(&k[i].w.t[t]);
+        f->oom = f->oom || k[i].w.oom;
+    }
+    pthread_mutex_destroy(&p.lock);
+    free(k);
+    free(th);
+    if (!ok) {
+        set_err(err, MLVPC_ERR_NOMEM, "out of memory");
+        return MLVPC_ERR_NOMEM;
+    }
+    if (p.st != MLVPC_OK && err)
+        *err = p.err;
+    return p.st;
 }
 
 mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err)
@@ -258,16 +436,29 @@ mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err)
         set_err(err, MLVPC_ERR_USAGE, "no aggregation or path given");
         return MLVPC_ERR_USAGE;
     }
-    fl_sink s = { .ctx = f, .record = on_record, .bad = on_bad, .progress = on_progress };
     f->done_bytes = f->in_bytes;
     f->total_bytes = f->progress ? f->in_bytes + fl_input_size(path) : 0;
-    mlvpc_status st = fl_read(path, &f->fields, &s, err);
-    flush(f);
-    f->files += s.files;
-    f->in_bytes += s.in_bytes;
-    f->text_bytes += s.text_bytes;
-    f->lines += s.lines;
-    f->headers += s.headers;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned nthreads = f->threads ? f->threads : cores > 0 ? (unsigned)(cores < 64 ? cores : 64) : 1;
+    char **files = NULL;
+    size_t nfiles = 0;
+    mlvpc_status st;
+    if (nthreads > 1 && strcmp(path, "-") != 0 && (st = fl_list_files(path, &files, &nfiles, err)) != MLVPC_OK)
+        return st;
+    if (nfiles > 1) {
+        st = add_parallel(f, files, nfiles, nthreads < nfiles ? nthreads : (unsigned)nfiles, err);
+        fl_files_free(files, nfiles);
+    } else {
+        fl_files_free(files, nfiles);
+        fl_sink s = { .ctx = f, .record = on_record, .bad = on_bad, .progress = on_progress };
+        st = fl_read(path, &f->fields, &s, err);
+        flush(f);
+        f->files += s.files;
+        f->in_bytes += s.in_bytes;
+        f->text_bytes += s.text_bytes;
+        f->lines += s.lines;
+        f->headers += s.headers;
+    }
     if (st == MLVPC_OK && f->oom) {
         set_err(err, MLVPC_ERR_NOMEM, "out of memory (distinct keys)");
         st = MLVPC_ERR_NOMEM;

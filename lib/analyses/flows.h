@@ -113,6 +113,8 @@ struct mlvpc_flows {
     uint32_t nexplained;
     uint32_t *contradict; /* FT_INET slots of interfaces the model says cannot reach the internet */
     uint32_t ncontradict;
+    unsigned threads;     /* 0: one per core */
+    struct fl_pool *pool; /* set in the per-thread aggregates of a parallel read */
 };
 
 /* A REJECT pattern (an FT_REJECT slot) and what the reach engine says of it. */

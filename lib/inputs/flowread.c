@@ -281,6 +281,86 @@ static uint64_t size_of(const char *path, int depth)
 
 uint64_t fl_input_size(const char *path) { return size_of(path, 0); }
 
+typedef struct flist {
+    char **v;
+    size_t n, cap;
+} flist;
+
+static int list_push(flist *l, const char *p)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return ENOMEM;
+        l->v = v;
+        l->cap = cap;
+    }
+    return (l->v[l->n] = strdup(p)) ? (l->n++, 0) : ENOMEM;
+}
+
+/* bad: where a failure happened (a copy: the path may be freed). */
+static int list_path(flist *l, const char *path, int depth, char *bad, size_t bsize)
+{
+    struct stat sb;
+    int rc = 0;
+    if (stat(path, &sb) != 0)
+        rc = errno;
+    else if (!S_ISDIR(sb.st_mode))
+        return list_push(l, path);
+    else if (depth > MAX_DEPTH)
+        rc = ELOOP;
+    if (rc) {
+        snprintf(bad, bsize, "%s", path);
+        return rc;
+    }
+    char **names;
+    size_t n;
+    rc = dirlist(path, &names, &n);
+    if (rc)
+        snprintf(bad, bsize, "%s", path);
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t len = strlen(path) + strlen(names[i]) + 2;
+        char *full = malloc(len);
+        if (!full) {
+            rc = ENOMEM;
+            break;
+        }
+        snprintf(full, len, "%s/%s", path, names[i]);
+        rc = list_path(l, full, depth + 1, bad, bsize);
+        free(full);
+    }
+    dirlist_free(names, n);
+    return rc;
+}
+
+void fl_files_free(char **files, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+}
+
+mlvpc_status fl_list_files(const char *path, char ***files, size_t *n, mlvpc_diag *err)
+{
+    flist l = { 0 };
+    char bad[sizeof err->file];
+    snprintf(bad, sizeof bad, "%.*s", (int)sizeof bad - 1, path);
+    int rc = list_path(&l, path, 0, bad, sizeof bad);
+    if (rc) {
+        rd r = { .err = err };
+        struct stat sb;
+        bool dir = stat(bad, &sb) == 0 && S_ISDIR(sb.st_mode);
+        mlvpc_status st = io_err(&r, bad, rc == ENOMEM ? "out of memory" : dir ? "cannot open directory" : "cannot open",
+                                 strerror(rc));
+        fl_files_free(l.v, l.n);
+        return st;
+    }
+    *files = l.v;
+    *n = l.n;
+    return MLVPC_OK;
+}
+
 mlvpc_status fl_read(const char *path, const fl_format *fields, fl_sink *s, mlvpc_diag *err)
 {
     rd r = { .s = s, .given = fields, .err = err };

@@ -33,6 +33,12 @@ typedef struct fl_sink {
  * for progress percentages. */
 uint64_t fl_input_size(const char *path);
 
+/* The regular files under path (itself when it is one), in the order
+ * fl_read reads them; free with fl_files_free. MLVPC_ERR_IO (err names the
+ * directory) when one cannot be listed. */
+mlvpc_status fl_list_files(const char *path, char ***files, size_t *n, mlvpc_diag *err);
+void fl_files_free(char **files, size_t n);
+
 /* Read path into s. `fields`: the format of files without a header line.
  * MLVPC_ERR_IO (err names the file) when a file or directory cannot be
  * read or a gzip stream is corrupt; unusable records are not errors (they

@@ -88,5 +88,9 @@ check "partials of different time windows are refused" sh -c "test $rc -eq 2 && 
 "$bin" flows -q --format json --model examples/sagemaker-insecure --prices data/prices.json \
     tests/data/flows/insecure-example.log >"$tmp/p-file.json"
 check "the default prices are data/prices.json's" cmp -s "$tmp/p-default.json" "$tmp/p-file.json"
+# Threads: the files of a directory read at once give the report of one thread.
+"$bin" flows -q --format json --threads 1 tests/data/flows/s3 tests/data/flows/custom-v5.log >"$tmp/t1.json"
+"$bin" flows -q --format json --threads 3 tests/data/flows/s3 tests/data/flows/custom-v5.log >"$tmp/t3.json"
+check "several threads report like one" cmp -s "$tmp/t1.json" "$tmp/t3.json"
 echo "flows: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
