@@ -72,6 +72,7 @@ void mlvpc_flows_free(mlvpc_flows *f)
     flows_ranges_free(f->ranges);
     free(f->explained);
     free(f->contradict);
+    free(f->isolated);
     free(f);
 }
 

@@ -113,6 +113,8 @@ struct mlvpc_flows {
     uint32_t nexplained;
     uint32_t *contradict; /* FT_INET slots of interfaces the model says cannot reach the internet */
     uint32_t ncontradict;
+    uint32_t *isolated;   /* FT_ENI slots of network-isolated jobs' or models' interfaces with ACCEPTs */
+    uint32_t nisolated;
     unsigned threads;     /* 0: one per core */
     struct fl_pool *pool; /* set in the per-thread aggregates of a parallel read */
 };
@@ -136,6 +138,8 @@ uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a);
 bool flows_private_addr(const ip_addr *a);
 /* The FT_XAZ key of record r (two interface ids) when it crosses zones, else key unchanged. */
 void flows_join_record(mlvpc_flows *f, const fl_rec *r, uint8_t *key);
+/* The SageMaker resource (or other owner) an ENI serves, when the model says. */
+bool flows_eni_resource(const mlvpc_model *m, uint32_t eni, mv_kind *kind, uint32_t *idx);
 /* What interface `id` belongs to ("notebook notebook:nb", "nat-gateway nat-0.."), or NULL. */
 const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size);
 

@@ -206,6 +206,72 @@ void flows_join_record(mlvpc_flows *f, const fl_rec *r, uint8_t *key)
     eni_key(model_str(m, b->r.id), key + FLOWS_ENI_KEY);
 }
 
+static bool same_sgs(const mv_placement *p, const mv_eni *e)
+{
+    if (p->nsgs != e->nsgs)
+        return false;
+    for (uint32_t i = 0; i < p->nsgs; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < e->nsgs && !found; j++)
+            found = p->sgs[i].sym == e->sgs[j].sym;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static bool placed_on(const mv_placement *p, const mv_eni *e)
+{
+    if (p->present != MV_TRUE || !same_sgs(p, e))
+        return false;
+    for (uint32_t i = 0; i < p->nsubnets; i++)
+        if (p->subnets[i].sym == e->subnet.sym)
+            return true;
+    return false;
+}
+
+/* The SageMaker resource a SageMaker-managed interface serves, when the
+ * model says: its own link (a notebook's interface), else the one job its
+ * description names, else the one resource placed in its subnet with
+ * exactly its security groups. Several such resources: none (which one is
+ * not known). */
+bool flows_eni_resource(const mlvpc_model *m, uint32_t eni, mv_kind *kind, uint32_t *idx)
+{
+    const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, eni);
+    if (e->owner_kind && e->owner_idx != MV_NONE) {
+        *kind = e->owner_kind;
+        *idx = e->owner_idx;
+        return true;
+    }
+    if (e->owner != MW_SAGEMAKER)
+        return false;
+    /* a job named in the interface's description ("... for Training Job NAME") */
+    uint32_t named = 0;
+    for (uint32_t i = 0; e->description && i < m->tab[MK_JOB].n; i++) {
+        const char *name = MV_AT(m, MK_JOB, mv_job, i)->job_name, *at = name ? strstr(e->description, name) : NULL;
+        size_t n = name ? strlen(name) : 0;
+        if (at && (at == e->description || at[-1] == ' ') && (at[n] == '\0' || at[n] == ' ') && named++ == 0) {
+            *kind = MK_JOB;
+            *idx = i;
+        }
+    }
+    if (named == 1)
+        return true;
+    static const mv_kind kinds[] = { MK_JOB, MK_MODEL, MK_DOMAIN, MK_NOTEBOOK };
+    static const size_t place_off[] = { offsetof(mv_job, place), offsetof(mv_model_res, place),
+                                        offsetof(mv_domain, place), offsetof(mv_notebook, place) };
+    uint32_t found = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        for (uint32_t i = 0; i < m->tab[kinds[k]].n; i++) {
+            const mv_placement *p = (const mv_placement *)((const char *)model_res(m, kinds[k], i) + place_off[k]);
+            if (placed_on(p, e) && found++ == 0) {
+                *kind = kinds[k];
+                *idx = i;
+            }
+        }
+    return found == 1;
+}
+
 /* What an interface belongs to, for reports: "notebook:nb", "nat-gateway
  * nat-0..", ...; NULL when the model does not know the interface. */
 const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size)
@@ -215,9 +281,12 @@ const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, siz
         return NULL;
     const mlvpc_model *m = f->model;
     const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
-    if (e->owner_kind && e->owner_idx != MV_NONE) {
-        const mv_res *r = model_res(m, e->owner_kind, e->owner_idx);
-        snprintf(buf, size, "%s %s", mv_kind_name(e->owner_kind), model_str(m, r->id));
+    mv_kind k;
+    uint32_t idx;
+    if (flows_eni_resource(m, i, &k, &idx)) {
+        const mv_res *r = model_res(m, k, idx);
+        snprintf(buf, size, "%s %s%s", mv_kind_name(k), model_str(m, r->id),
+                 e->owner_kind ? "" : " (by its description, or its subnet and groups)");
     } else {
         snprintf(buf, size, "%s", mv_owner_name(e->owner));
     }
@@ -490,5 +559,25 @@ mlvpc_status mlvpc_flows_explain(mlvpc_flows *f, mlvpc_diag *err)
         reach_result_release(&res);
     }
     reach_engine_free(e);
+    /* Accepted traffic of a network-isolated job or model: there should be none. */
+    const fmap *en = &f->t[FT_ENI];
+    free(f->isolated);
+    f->isolated = en->n ? calloc(en->n, sizeof *f->isolated) : NULL;
+    f->nisolated = 0;
+    for (uint32_t i = 0; f->isolated && i < en->cap; i++) {
+        if (!fmap_used(en, i))
+            continue;
+        fl_key k;
+        flows_key(FT_ENI, fmap_key(en, i), &k);
+        uint32_t eni = flows_eni_of_id(f, k.eni, strlen(k.eni)), ri;
+        mv_kind kind;
+        const fmap_val *v = fmap_val_at(en, i);
+        if (eni == MV_NONE || v->records <= v->extra || !flows_eni_resource(f->model, eni, &kind, &ri))
+            continue;
+        mv_tri iso = kind == MK_JOB ? MV_AT(f->model, MK_JOB, mv_job, ri)->isolation
+                   : kind == MK_MODEL ? MV_AT(f->model, MK_MODEL, mv_model_res, ri)->isolation : MV_FALSE;
+        if (iso == MV_TRUE)
+            f->isolated[f->nisolated++] = i;
+    }
     return MLVPC_OK;
 }

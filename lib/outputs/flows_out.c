@@ -247,6 +247,14 @@ static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
     jw_kstr(w, "currency", f->prices.currency);
     jw_key(w, "findings");
     jw_arr(w);
+    for (uint32_t i = 0; i < f->nisolated; i++) {
+        jw_obj(w);
+        jw_kstr(w, "finding", "ISOLATED-WORKLOAD-TRAFFIC");
+        jw_kstr(w, "message", "a network-isolated job or model's interface accepted traffic: there should be none");
+        jw_key(w, "evidence");
+        j_row(w, f, FT_ENI, f->isolated[i]);
+        jw_obj_end(w);
+    }
     for (uint32_t i = 0; i < f->ncontradict; i++) {
         jw_obj(w);
         jw_kstr(w, "finding", "INTERNET-TRAFFIC-CONTRADICTS-MODEL");
@@ -294,8 +302,16 @@ static void t_model(FILE *out, const mlvpc_flows *f, const joined *j)
         }
     }
     fprintf(out, "findings:\n");
-    if (!f->ncontradict)
+    if (!f->ncontradict && !f->nisolated)
         fprintf(out, "  none\n");
+    for (uint32_t i = 0; i < f->nisolated; i++) {
+        fl_key k;
+        const fmap_val *v = fmap_val_at(&f->t[FT_ENI], f->isolated[i]);
+        flows_key(FT_ENI, fmap_key(&f->t[FT_ENI], f->isolated[i]), &k);
+        const char *l = flows_eni_label(f, k.eni, lb, sizeof lb);
+        fprintf(out, "  %s (%s) belongs to a network-isolated workload and has %" PRIu64 " ACCEPT records (%" PRIu64
+                     " bytes): there should be none\n", k.eni, l ? l : "?", v->records - v->extra, v->bytes);
+    }
     for (uint32_t i = 0; i < f->ncontradict; i++) {
         fl_key k;
         const fmap_val *v = fmap_val_at(&f->t[FT_INET], f->contradict[i]);
