@@ -18,7 +18,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 DEPS    := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test cfn-test flows-test fuzz fuzz-run bench demo install uninstall help deps
+.PHONY: all clean check test install-test unit golden golden-update asan collect-test sarif-test audit-test cfn-test flows-test dask-test fuzz fuzz-run bench demo install uninstall help deps
 
 all: $(BUILD)/mlvpc $(BUILD)/libmlvpc.a $(BUILD)/libmlvpc.so
 
@@ -65,6 +65,10 @@ cfn-test: $(BUILD)/mlvpc
 flows-test: $(BUILD)/mlvpc
 	@sh tests/flows/run.sh $(BUILD)/mlvpc
 
+# Flows at scale: contrib/dask/flows_dask.py on a Dask cluster on loopback.
+dask-test: $(BUILD)/mlvpc $(BUILD)/bench/gen_flows
+	@sh tests/dask/run.sh $(BUILD)
+
 # Paired fixtures: every audit rule on two variants that differ in one field.
 audit-test: $(BUILD)/mlvpc
 	@sh tests/audit/run.sh $(BUILD)/mlvpc
@@ -81,7 +85,7 @@ sarif-test: $(BUILD)/mlvpc
 install-test: all
 	@sh tests/install/run.sh
 
-test: unit golden audit-test cfn-test flows-test collect-test install-test sarif-test
+test: unit golden audit-test cfn-test flows-test dask-test collect-test install-test sarif-test
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -89,7 +93,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sa
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" unit golden audit-test cfn-test flows-test
 
-CHECK_SUITES := unit golden audit-test cfn-test flows-test collect-test install-test sarif-test asan fuzz-run
+CHECK_SUITES := unit golden audit-test cfn-test flows-test dask-test collect-test install-test sarif-test asan fuzz-run
 
 # make stops at the first failing suite, so reaching the end means all passed.
 check: $(CHECK_SUITES)
@@ -123,7 +127,8 @@ bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BU
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo
-DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev zlib1g-dev clang libclang-rt-14-dev jq
+DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev zlib1g-dev clang libclang-rt-14-dev jq \
+            python3-distributed
 
 deps:
 	@sh scripts/install-deps $(DEB_PKGS)

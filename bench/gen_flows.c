@@ -2,12 +2,12 @@
  * gen_flows — a deterministic VPC Flow Logs file in the default (version 2)
  * format, with the S3 header line, for `make bench`.
  *
- *   gen_flows MB OUTFILE
+ *   gen_flows [--hosts N] MB OUTFILE
  *
  * writes about MB x 10^6 bytes of records: ~420 interfaces, talkers drawn
  * from a heavy-tailed (Zipf-like) distribution over ~400k addresses (a few
  * hosts carry most bytes), ~5% REJECT, ~1% NODATA and a few SKIPDATA lines,
- * ~10% IPv6, TCP/UDP/ICMP with well-known and ephemeral ports, byte counts
+ * ~10% IPv6 (--hosts N: over N addresses instead), TCP/UDP/ICMP with well-known and ephemeral ports, byte counts
  * spread over six orders of magnitude. Prints the record count. A fixed
  * seed: the same arguments give the same file.
  */
@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static uint64_t rng = 0x2545F4914F6CDD1Dull;
 
@@ -44,8 +45,14 @@ static void addr(FILE *f, uint32_t id, int v6)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: gen_flows MB OUTFILE\n");
+    uint32_t hosts = 400000;
+    if (argc == 5 && strcmp(argv[1], "--hosts") == 0) {
+        hosts = (uint32_t)atoi(argv[2]);
+        argv += 2;
+        argc -= 2;
+    }
+    if (argc != 3 || hosts < 1) {
+        fprintf(stderr, "usage: gen_flows [--hosts N] MB OUTFILE\n");
         return 2;
     }
     double mb = atof(argv[1]);
@@ -70,7 +77,7 @@ int main(int argc, char **argv)
             continue;
         }
         int v6 = r % 10 == 1, proto = r % 20 == 2 ? 17 : r % 50 == 3 ? 1 : 6;
-        uint32_t src = zipf(400000), dst = zipf(400000);
+        uint32_t src = zipf(hosts), dst = zipf(hosts);
         int sport = proto == 1 ? 0 : 1024 + (int)(rnd() % 64000);
         int dport = proto == 1 ? 0 : ports[zipf(10)];
         uint64_t packets = 1 + (uint64_t)(pow(10.0, unit() * 4.0));

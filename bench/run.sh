@@ -12,7 +12,8 @@
 # It is a report: a missed goal prints FAIL but the exit status stays 0.
 # Environment: BENCH_SIZES (default "1000 10000 100000"), BENCH_RUNS (7), BENCH_TF_N
 # (resource instances of the generated Terraform plan, default 62000: ~100 MB),
-# BENCH_FLOWS_MB (size of the generated flow-log file, default 1024).
+# BENCH_FLOWS_MB (size of the generated flow-log file, default 1024), BENCH_DASK_MB (the
+# flows-on-Dask benchmark's shards in all, default 400).
 
 set -u
 
@@ -218,5 +219,35 @@ if [ -x "$GENFL" ] && [ -x "$FLB" ] && "$GENFL" "$FMB" "$tmp/flows.log" >"$tmp/g
             'BEGIN { printf "%.0f ms = %.3f GB/s", (b - a) * 1000, n / 1e9 / (b - a) }')"
     fi
     rm -f "$tmp/flows.log" "$tmp/flows.log.gz"
+fi
+# Flows at scale: contrib/dask/flows_dask.py on a 2-worker Dask cluster on
+# loopback against one local process over the same 50 shards, and the
+# per-task overhead (50 shards of one record).
+if [ -x "$GENFL" ] && /usr/bin/python3 -c 'import distributed' 2>/dev/null; then
+    . "$(dirname "$0")/../tests/dask/cluster.sh"
+    mkdir -p "$tmp/dask/shards" "$tmp/dask/tiny"
+    "$GENFL" --hosts 600 "${BENCH_DASK_MB:-400}" "$tmp/dask/all.log" >/dev/null
+    head -n 1 "$tmp/dask/all.log" >"$tmp/dask/hdr"
+    tail -n +2 "$tmp/dask/all.log" >"$tmp/dask/body" && split -n l/50 -a 2 "$tmp/dask/body" "$tmp/dask/shards/s."
+    for x in "$tmp"/dask/shards/s.??; do cat "$tmp/dask/hdr" "$x" >"$x.log" && rm "$x"; done
+    for i in $(seq 10 59); do head -n 2 "$tmp/dask/all.log" >"$tmp/dask/tiny/t$i.log"; done
+    dbytes=$(wc -c <"$tmp/dask/all.log")
+    rm -f "$tmp/dask/all.log" "$tmp/dask/body"
+    if cluster_start "$tmp/dask"; then
+        now() { date +%s.%N; }
+        t0=$(now)
+        "$BUILD/mlvpc" flows -q --threads 1 --format json "$tmp"/dask/shards/*.log >/dev/null
+        t1=$(now)
+        /usr/bin/python3 "$(dirname "$0")/../contrib/dask/flows_dask.py" --scheduler "$sched" --mlvpc "$BUILD/mlvpc" \
+            --merge-arg=--format --merge-arg=json "$tmp"/dask/shards/*.log >/dev/null
+        t2=$(now)
+        /usr/bin/python3 "$(dirname "$0")/../contrib/dask/flows_dask.py" --scheduler "$sched" --mlvpc "$BUILD/mlvpc" \
+            "$tmp"/dask/tiny/*.log >/dev/null
+        t3=$(now)
+        cluster_stop
+        awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$dbytes" 'BEGIN {
+            printf "flows on Dask: 50 shards, %.0f MB: one local process (one thread) %.2f s = %.3f GB/s; 2-worker cluster on loopback %.2f s = %.3f GB/s (x%.2f); per-task overhead %.0f ms (50 one-record shards in %.2f s)\n",
+                n / 1e6, b - a, n / 1e9 / (b - a), c - b, n / 1e9 / (c - b), (b - a) / (c - b), (d - c) / 50 * 1000, d - c }'
+    fi
 fi
 exit 0

@@ -12,8 +12,9 @@ static const char usage[] =
     "usage: mlvpc flows FILE|DIR|-... [--fields \"version account-id ...\"] [--format text|json]\n"
     "                   [--top N] [--since TIME] [--until TIME] [--model INPUT]... [--ip-ranges FILE]\n"
     "                   [--prices FILE]\n"
-    "                   [--region R] [--account ID] [--partial OUT] [--threads N] [--quiet]\n"
-    "       mlvpc flows merge PARTIAL... [--format text|json] [--top N] [--model INPUT]...\n"
+    "                   [--region R] [--account ID] [--partial OUT] [--threads N] [--files-from LIST]\n"
+    "                   [--quiet]\n"
+    "       mlvpc flows merge PARTIAL... [--files-from LIST] [--format text|json] [--top N] [--model INPUT]...\n"
     "                   [--prices FILE] [--partial OUT]\n"
     "\n"
     "Aggregate VPC Flow Logs: totals, records by action, top talkers by bytes and\n"
@@ -47,6 +48,8 @@ static const char usage[] =
     "                     instead of the report, for `flows merge` (the reduce step\n"
     "                     when mlvpc is the map step of another engine)\n"
     "  -j, --threads N    files read at once (default: one per core)\n"
+    "      --files-from LIST  also read the inputs listed in LIST, one path per line\n"
+    "                     (- for standard input), as engines that pipe give a shard\n"
     "  -q, --quiet        no progress on standard error\n"
     "  -h, --help         show this help\n"
     "\n"
@@ -106,6 +109,43 @@ static void on_progress(void *ctx, uint64_t done, uint64_t total, uint64_t recor
     }
 }
 
+/* The inputs listed in `list` ("-": standard input), one path per line;
+ * empty lines are skipped. */
+static mlvpc_status add_listed(mlvpc_flows *f, const char *list, int merge, mlvpc_diag *err)
+{
+    FILE *in = strcmp(list, "-") == 0 ? stdin : fopen(list, "r");
+    if (!in) {
+        memset(err, 0, sizeof *err);
+        err->status = MLVPC_ERR_IO;
+        snprintf(err->file, sizeof err->file, "%s", list);
+        snprintf(err->text, sizeof err->text, "cannot open the list of inputs");
+        return MLVPC_ERR_IO;
+    }
+    char line[4096];
+    unsigned long n = 0;
+    mlvpc_status st = MLVPC_OK;
+    while (st == MLVPC_OK && fgets(line, sizeof line, in)) {
+        n++;
+        size_t len = strlen(line);
+        if (len == sizeof line - 1 && line[len - 1] != '\n') {
+            memset(err, 0, sizeof *err);
+            err->status = MLVPC_ERR_LIMIT;
+            snprintf(err->file, sizeof err->file, "%s", list);
+            err->line = (unsigned)n;
+            snprintf(err->text, sizeof err->text, "a path longer than %zu bytes", sizeof line - 2);
+            st = MLVPC_ERR_LIMIT;
+            break;
+        }
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (len)
+            st = merge ? mlvpc_flows_merge(f, line, err) : mlvpc_flows_add(f, line, err);
+    }
+    if (in != stdin)
+        fclose(in);
+    return st;
+}
+
 int cmd_flows(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -116,11 +156,12 @@ int cmd_flows(int argc, char **argv)
         { "model", required_argument, NULL, 'm' },  { "prices", required_argument, NULL, 'P' },
         { "region", required_argument, NULL, 'r' }, { "account", required_argument, NULL, 'a' },
         { "ip-ranges", required_argument, NULL, 'I' }, { "threads", required_argument, NULL, 'j' },
+        { "files-from", required_argument, NULL, 'L' },
         { NULL, 0, NULL, 0 },
     };
     mlvpc_flows_opts o = { .since = -1, .until = -1 };
     int fmt = MLVPC_FORMAT_TEXT, c, quiet = 0, merge = argc > 1 && strcmp(argv[1], "merge") == 0;
-    const char *partial = NULL, *prices = NULL, *ranges = NULL, *models[64];
+    const char *partial = NULL, *prices = NULL, *ranges = NULL, *files_from = NULL, *models[64];
     int nmodels = 0;
     cli_inputs in = { 0 };
     char *end;
@@ -146,6 +187,7 @@ int cmd_flows(int argc, char **argv)
             break;
         case 'P': prices = optarg; break;
         case 'I': ranges = optarg; break;
+        case 'L': files_from = optarg; break;
         case 'j': {
             long v = strtol(optarg, &end, 10);
             if (*end || v < 1 || v > 64) {
@@ -189,7 +231,7 @@ int cmd_flows(int argc, char **argv)
         default: fputs(usage, stderr); return EXIT_USAGE_INPUT;
         }
     }
-    if (optind == argc) {
+    if (optind == argc && !files_from) {
         cli_error(merge ? "flows merge: no partial given" : "flows: no input given (a file, a directory, or - for standard input)");
         fputs(usage, stderr);
         return EXIT_USAGE_INPUT;
@@ -234,6 +276,8 @@ int cmd_flows(int argc, char **argv)
     mlvpc_status st = MLVPC_OK;
     for (int i = optind; i < argc && st == MLVPC_OK; i++)
         st = merge ? mlvpc_flows_merge(f, argv[i], &err) : mlvpc_flows_add(f, argv[i], &err);
+    if (files_from && st == MLVPC_OK)
+        st = add_listed(f, files_from, merge, &err);
     if (p.shown)
         fputs("\r\033[K", stderr);
     if (st != MLVPC_OK) {
