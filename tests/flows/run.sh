@@ -92,5 +92,28 @@ check "the default prices are data/prices.json's" cmp -s "$tmp/p-default.json" "
 "$bin" flows -q --format json --threads 1 tests/data/flows/s3 tests/data/flows/custom-v5.log >"$tmp/t1.json"
 "$bin" flows -q --format json --threads 3 tests/data/flows/s3 tests/data/flows/custom-v5.log >"$tmp/t3.json"
 check "several threads report like one" cmp -s "$tmp/t1.json" "$tmp/t3.json"
+# Random groupings and orders of the same partials (a fixed seed: reproducible).
+i=0
+for f in $all "$src"/*.gz; do
+    i=$((i + 1))
+    "$bin" flows -q --partial "$tmp/q$i.bin" "$f"
+done
+"$bin" flows merge --format json --top 50 "$tmp"/q*.bin | jq -S 'del(.summary.files)' >"$tmp/qall.json"
+same=1
+for seed in 1 2 3 4 5; do
+    ls "$tmp"/q*.bin | awk -v s="$seed" 'BEGIN { srand(s) } { print rand() "\t" $0 }' | sort | cut -f2 >"$tmp/order"
+    rm -f "$tmp"/g*.bin
+    g=0
+    while [ -s "$tmp/order" ]; do # groups of 1 to 3 partials
+        g=$((g + 1))
+        n=$(awk -v s="$seed$g" 'BEGIN { srand(s); print int(rand() * 3) + 1 }')
+        head -n "$n" "$tmp/order" | "$bin" flows merge --partial "$tmp/g$g.bin" --files-from -
+        tail -n +"$((n + 1))" "$tmp/order" >"$tmp/order.rest" && mv "$tmp/order.rest" "$tmp/order"
+    done
+    ls "$tmp"/g*.bin | sort -r | "$bin" flows merge --format json --top 50 --files-from - |
+        jq -S 'del(.summary.files)' >"$tmp/qg.json"
+    cmp -s "$tmp/qall.json" "$tmp/qg.json" || same=0
+done
+check "five random groupings and orders of the partials give one report" test "$same" = 1
 echo "flows: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
