@@ -19,8 +19,9 @@ typedef struct run {
     long findings, resources, rss_kib;
 } run;
 
-static int one(const char *dir, run *r)
+static int one(const char *dir, void *out)
 {
+    run *r = out;
     mlvpc_diag err;
     double t0 = bench_now_ms();
     mlvpc_model *m = mlvpc_model_new();
@@ -69,24 +70,8 @@ int main(int argc, char **argv)
     run last = { 0 };
     long rss = 0;
     for (int i = 0; i < runs; i++) {
-        int fd[2];
-        if (pipe(fd) != 0)
-            return 2;
-        pid_t pid = fork();
-        if (pid == 0) {
-            run r;
-            int rc = one(argv[1], &r);
-            if (rc == 0 && write(fd[1], &r, sizeof r) != (ssize_t)sizeof r)
-                rc = -1;
-            _exit(rc ? 1 : 0);
-        }
-        close(fd[1]);
         run r;
-        ssize_t got = read(fd[0], &r, sizeof r);
-        close(fd[0]);
-        int st;
-        waitpid(pid, &st, 0);
-        if (got != (ssize_t)sizeof r || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        if (bench_in_child(one, argv[1], &r, sizeof r) != 0) {
             printf("RESULT status=error\n");
             return 1;
         }

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline double bench_now_ms(void)
 {
@@ -45,6 +47,32 @@ static inline char *bench_read_file(const char *who, const char *path, size_t *s
     buf[n] = '\0';
     *size = n;
     return buf;
+}
+
+/* fn(arg, out) in a fresh child process (a cold allocator and its own peak
+ * RSS), its result of `size` bytes copied back into out through a pipe. 0
+ * when the child succeeded. */
+static inline int bench_in_child(int (*fn)(const char *, void *), const char *arg, void *out, size_t size)
+{
+    int fd[2];
+    if (pipe(fd) != 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        close(fd[0]);
+        int rc = fn(arg, out);
+        if (rc == 0 && write(fd[1], out, size) != (ssize_t)size)
+            rc = -1;
+        _exit(rc ? 1 : 0);
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], out, size);
+    close(fd[0]);
+    int st;
+    waitpid(pid, &st, 0);
+    return got == (ssize_t)size && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 #endif

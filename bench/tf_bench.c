@@ -28,8 +28,9 @@ typedef struct run {
     size_t bytes;
 } run;
 
-static int stages(const char *path, run *r)
+static int stages(const char *path, void *out)
 {
+    run *r = out;
     mlvpc_diag err;
     double t0 = bench_now_ms();
     char *buf = bench_read_file("tf_bench", path, &r->bytes);
@@ -75,8 +76,9 @@ static int stages(const char *path, run *r)
     return 0;
 }
 
-static int api(const char *path, run *r)
+static int api(const char *path, void *out)
 {
+    run *r = out;
     mlvpc_diag err;
     mlvpc_load_opts o = { .region = "us-east-1" };
     double t0 = bench_now_ms();
@@ -89,28 +91,6 @@ static int api(const char *path, run *r)
     getrusage(RUSAGE_SELF, &ru);
     r->rss_kib = ru.ru_maxrss;
     return 0;
-}
-
-/* fn in a child process; its result through a pipe. */
-static int in_child(int (*fn)(const char *, run *), const char *path, run *r)
-{
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fd[0]);
-        int rc = fn(path, r);
-        if (rc == 0 && write(fd[1], r, sizeof *r) != (ssize_t)sizeof *r)
-            rc = -1;
-        _exit(rc ? 1 : 0);
-    }
-    close(fd[1]);
-    ssize_t got = read(fd[0], r, sizeof *r);
-    close(fd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return got == (ssize_t)sizeof *r && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
 static double median(double *v, int n)
@@ -133,7 +113,7 @@ int main(int argc, char **argv)
     long rss = 0;
     for (int i = 0; i < runs; i++) {
         run s = { 0 }, a = { 0 };
-        if (in_child(stages, argv[1], &s) != 0 || in_child(api, argv[1], &a) != 0) {
+        if (bench_in_child(stages, argv[1], &s, sizeof s) != 0 || bench_in_child(api, argv[1], &a, sizeof a) != 0) {
             printf("RESULT status=error\n");
             return 1;
         }

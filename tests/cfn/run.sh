@@ -9,18 +9,7 @@ case $bin in /*) ;; *) bin=$root/$bin ;; esac
 cd "$root" || exit 2
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # NAME CMD...
-    name=$1
-    shift
-    if "$@"; then
-        echo "ok - $name"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $name"
-        failed=$((failed + 1))
-    fi
-}
+. tests/lib.sh
 strip='del(.inputs) | .findings |= map(del(.location))'
 for t in secure insecure; do
     for f in json yaml; do
@@ -40,5 +29,4 @@ done
 check "short-form YAML tags equal the long form" cmp -s "$tmp/short.show" "$tmp/long.show"
 check "short-form template has 2 subnets in 2 AZs" \
     test "$(jq '[.vpcs[].subnets[].availability_zone] | unique | length' "$tmp/short.show")" = 2
-echo "cfn: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cfn

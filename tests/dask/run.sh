@@ -26,18 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-passed=0 failed=0
-check() { # NAME CMD...
-    name=$1
-    shift
-    if "$@"; then
-        echo "ok - $name"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $name"
-        failed=$((failed + 1))
-    fi
-}
+. tests/lib.sh
 
 # 50 shards of one generated log (few hosts: every table stays exact)
 "$gen" --hosts 600 100 "$tmp/all.log" >/dev/null || exit 2
@@ -97,5 +86,4 @@ rc=$?
 check "a failing shard fails the run with its error" \
     sh -c "test $rc -eq 2 && grep -q 'corrupt.log.gz' '$tmp/dask3.err'"
 awk -v a="$t0" -v b="$t1" 'BEGIN { printf "dask: the first run took %.2f s\n", b - a }'
-echo "dask: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish dask

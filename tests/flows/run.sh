@@ -9,18 +9,7 @@ case $bin in /*) ;; *) bin=$root/$bin ;; esac
 cd "$root" || exit 2
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # NAME CMD...
-    name=$1
-    shift
-    if "$@"; then
-        echo "ok - $name"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $name"
-        failed=$((failed + 1))
-    fi
-}
+. tests/lib.sh
 # A report without the figures that depend on how the input came (files, bytes read).
 report() { "$bin" flows -q --format json --top 50 "$@" | jq -S 'del(.summary.files, .summary.input_bytes, .summary.unusable.first)'; }
 src=tests/data/flows/s3/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/26
@@ -115,5 +104,4 @@ for seed in 1 2 3 4 5; do
     cmp -s "$tmp/qall.json" "$tmp/qg.json" || same=0
 done
 check "five random groupings and orders of the partials give one report" test "$same" = 1
-echo "flows: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish flows

@@ -6,19 +6,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-check() { # NAME COMMAND...
-    name=$1
-    shift
-    if "$@" >"$tmp/log" 2>&1; then
-        echo "ok - $name"
-        passed=$((passed + 1))
-    else
-        echo "not ok - $name"
-        sed 's/^/    /' "$tmp/log"
-        failed=$((failed + 1))
-    fi
-}
+. tests/lib.sh
+check_log=$tmp/log
 check "make install" make -s install PREFIX="$tmp/p" BUILD="${BUILD:-build}"
 for f in bin/mlvpc include/mlvpc/mlvpc.h lib/libmlvpc.a lib/libmlvpc.so lib/libmlvpc.so.0 \
          lib/pkgconfig/mlvpc.pc share/man/man1/mlvpc.1; do
@@ -53,5 +42,4 @@ check "shared library exports only the public API" sh -c \
     "! nm -D --defined-only '$tmp/p/lib/libmlvpc.so' | awk '{print \$3}' | grep -v '^mlvpc_'"
 check "man page renders" sh -c "! command -v man >/dev/null || man -l '$tmp/p/share/man/man1/mlvpc.1' >/dev/null"
 check "installed binary runs" "$tmp/p/bin/mlvpc" --version
-echo "install: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish install
