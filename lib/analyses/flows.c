@@ -118,29 +118,37 @@ void flows_prune(mlvpc_flows *f, fl_table t)
         f->oom = true;
         return;
     }
-    f->lost[t].records += lost.records;
-    f->lost[t].packets += lost.packets;
-    f->lost[t].bytes += lost.bytes;
+    flows_add_val(&f->lost[t], &lost);
     f->prunes[t]++;
 }
 
 /* Updates are batched: each is hashed and its slot prefetched when queued,
  * and applied when the batch is full, so that the cache misses of large
  * tables overlap instead of adding up. */
+fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
+{
+    uint64_t h = fmap_hash(&f->t[t], key);
+    /* a new key past the bound: the smaller half goes first */
+    if (f->t[t].n >= FLOWS_MAX_KEYS && !fmap_find(&f->t[t], key, h))
+        flows_prune(f, t);
+    return fmap_get(&f->t[t], key, h);
+}
+
 static void flush(mlvpc_flows *f)
 {
     for (unsigned i = 0; i < f->nbatch; i++) {
         const fl_update *u = &f->batch[i];
-        if (f->t[u->table].n >= FLOWS_MAX_KEYS)
+        fmap *m = &f->t[u->table];
+        if (m->n >= FLOWS_MAX_KEYS && !fmap_find(m, u->key, u->hash))
             flows_prune(f, (fl_table)u->table);
-        fmap_val *v = fmap_get(&f->t[u->table], u->key, u->hash);
+        fmap_val *v = fmap_get(m, u->key, u->hash);
         if (!v) {
             f->oom = true;
             continue;
         }
         v->records++;
-        v->packets += u->packets;
-        v->bytes += u->bytes;
+        flows_add(&v->packets, u->packets);
+        flows_add(&v->bytes, u->bytes);
         v->extra += u->extra;
     }
     f->nbatch = 0;
@@ -153,7 +161,7 @@ static void count(mlvpc_flows *f, fl_table t, const void *key, const fl_rec *r, 
     fl_update *u = &f->batch[f->nbatch++];
     u->table = (uint8_t)t;
     memcpy(u->key, key, key_size[t]);
-    u->hash = fmap_hash(key, key_size[t]);
+    u->hash = fmap_hash(&f->t[t], key);
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;
@@ -176,12 +184,12 @@ static void on_record(void *ctx, const fl_rec *r)
     memcpy(eni, r->eni.p ? r->eni.p : "-", r->eni.n < FLOWS_ENI_KEY ? (r->eni.p ? r->eni.n : 1) : FLOWS_ENI_KEY);
     if (r->status != FL_OK)
         return;
-    f->packets += r->packets;
-    f->bytes += r->bytes;
+    flows_add(&f->packets, r->packets);
+    flows_add(&f->bytes, r->bytes);
     uint64_t *a = f->action[r->action];
     a[0]++;
-    a[1] += r->packets;
-    a[2] += r->bytes;
+    flows_add(&a[1], r->packets);
+    flows_add(&a[2], r->bytes);
     uint8_t k[K_REJECT];
     memset(k, 0, sizeof k);
     put_addr(k, &r->src);
@@ -297,16 +305,19 @@ static void on_progress(void *ctx, uint64_t in_bytes)
 /* Add src's counts into dst (tables pruned as they fill); false when out of memory. */
 static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
 {
-    dst->files += src->files, dst->in_bytes += src->in_bytes, dst->text_bytes += src->text_bytes;
-    dst->lines += src->lines, dst->headers += src->headers, dst->outside += src->outside;
-    dst->packets += src->packets, dst->bytes += src->bytes;
+    const uint64_t *from[] = { &src->files, &src->in_bytes, &src->text_bytes, &src->lines, &src->headers,
+                               &src->outside, &src->packets, &src->bytes };
+    uint64_t *to[] = { &dst->files, &dst->in_bytes, &dst->text_bytes, &dst->lines, &dst->headers,
+                       &dst->outside, &dst->packets, &dst->bytes };
+    for (size_t i = 0; i < sizeof to / sizeof *to; i++)
+        flows_add(to[i], *from[i]);
     for (int i = 0; i < 3; i++)
-        dst->status[i] += src->status[i];
+        flows_add(&dst->status[i], src->status[i]);
     for (int i = 0; i < FL_E_COUNT; i++)
-        dst->bad[i] += src->bad[i];
+        flows_add(&dst->bad[i], src->bad[i]);
     for (int a = 0; a < 3; a++)
         for (int k = 0; k < 3; k++)
-            dst->action[a][k] += src->action[a][k];
+            flows_add(&dst->action[a][k], src->action[a][k]);
     if (src->first >= 0 && (dst->first < 0 || src->first < dst->first))
         dst->first = src->first;
     if (src->last > dst->last)
@@ -316,19 +327,14 @@ static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
     for (int t = 0; t < FT_COUNT; t++) {
         const fmap *m = &src->t[t];
         dst->prunes[t] += src->prunes[t];
-        dst->lost[t].records += src->lost[t].records;
-        dst->lost[t].packets += src->lost[t].packets;
-        dst->lost[t].bytes += src->lost[t].bytes;
+        flows_add_val(&dst->lost[t], &src->lost[t]);
         for (uint32_t i = 0; i < m->cap; i++) {
             if (!fmap_used(m, i))
                 continue;
-            if (dst->t[t].n >= FLOWS_MAX_KEYS)
-                flows_prune(dst, (fl_table)t);
-            const fmap_val *x = fmap_val_at(m, i);
-            fmap_val *y = fmap_get(&dst->t[t], fmap_key(m, i), *(const uint64_t *)fmap_slot(m, i));
+            fmap_val *y = flows_get(dst, (fl_table)t, fmap_key(m, i));
             if (!y)
                 return false;
-            y->records += x->records, y->packets += x->packets, y->bytes += x->bytes, y->extra += x->extra;
+            flows_add_val(y, fmap_val_at(m, i));
         }
     }
     return !dst->oom;

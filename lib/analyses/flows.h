@@ -143,9 +143,22 @@ bool flows_eni_resource(const mlvpc_model *m, uint32_t eni, mv_kind *kind, uint3
 /* What interface `id` belongs to ("notebook notebook:nb", "nat-gateway nat-0.."), or NULL. */
 const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size);
 
+/* a += b, saturating: counters of crafted inputs must not wrap */
+static inline void flows_add(uint64_t *a, uint64_t b) { *a = *a + b < *a ? UINT64_MAX : *a + b; }
+
+static inline void flows_add_val(fmap_val *a, const fmap_val *b)
+{
+    flows_add(&a->records, b->records), flows_add(&a->packets, b->packets), flows_add(&a->bytes, b->bytes);
+    flows_add(&a->extra, b->extra);
+}
+
 /* Keep s among the FLOWS_SAMPLES unusable lines first by file name and line
  * (an order that does not depend on how the input was split). */
 void flows_add_sample(mlvpc_flows *f, const fl_sample *s);
+
+/* Table t's counters of key (zeroed when new; the table is pruned first when
+ * a new key would pass the bound); NULL when out of memory. */
+fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key);
 
 /* Drop table t's smaller half (see above). */
 void flows_prune(mlvpc_flows *f, fl_table t);

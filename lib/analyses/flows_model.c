@@ -111,7 +111,8 @@ static void addr_key(const ip_addr *a, uint8_t key[17])
 
 static int index_put(fmap *m, const uint8_t *key, uint32_t ksize, uint32_t eni)
 {
-    fmap_val *v = fmap_get(m, key, fmap_hash(key, ksize));
+    fmap_val *v = fmap_get(m, key, fmap_hash(m, key));
+    (void)ksize;
     if (!v)
         return -1;
     v->extra = (uint64_t)eni + 1;
@@ -156,7 +157,8 @@ mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_d
 
 static uint32_t lookup(const fmap *m, const uint8_t *key, uint32_t ksize)
 {
-    const fmap_val *v = fmap_find(m, key, fmap_hash(key, ksize));
+    const fmap_val *v = fmap_find(m, key, fmap_hash(m, key));
+    (void)ksize;
     return v ? (uint32_t)(v->extra - 1) : MV_NONE;
 }
 

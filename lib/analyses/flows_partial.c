@@ -197,14 +197,6 @@ static mlvpc_status fail(mlvpc_diag *err, mlvpc_status st, const char *path, con
     return st;
 }
 
-static void add_val(fmap_val *a, const fmap_val *b)
-{
-    a->records += b->records;
-    a->packets += b->packets;
-    a->bytes += b->bytes;
-    a->extra += b->extra;
-}
-
 /* Merge the payload into f; false when it is malformed (f is then partly
  * merged: the caller discards it). */
 static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
@@ -219,8 +211,10 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
     uint64_t v[10];
     for (int i = 0; i < 10; i++)
         v[i] = get_u64(r);
-    f->files += v[0], f->in_bytes += v[1], f->text_bytes += v[2], f->lines += v[3], f->headers += v[4];
-    f->outside += v[5], f->packets += v[6], f->bytes += v[7];
+    uint64_t *to[] = { &f->files, &f->in_bytes, &f->text_bytes, &f->lines, &f->headers, &f->outside, &f->packets,
+                       &f->bytes };
+    for (int i = 0; i < 8; i++)
+        flows_add(to[i], v[i]);
     int64_t first = (int64_t)v[8], last = (int64_t)v[9];
     if (first >= 0 && (f->first < 0 || first < f->first))
         f->first = first;
@@ -229,14 +223,14 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
     if (get_u32(r) != 3)
         return false;
     for (int i = 0; i < 3; i++)
-        f->status[i] += get_u64(r);
+        flows_add(&f->status[i], get_u64(r));
     if (get_u32(r) != FL_E_COUNT)
         return false;
     for (int i = 0; i < FL_E_COUNT; i++)
-        f->bad[i] += get_u64(r);
+        flows_add(&f->bad[i], get_u64(r));
     for (int a = 0; a < 3; a++)
         for (int k = 0; k < 3; k++)
-            f->action[a][k] += get_u64(r);
+            flows_add(&f->action[a][k], get_u64(r));
     uint32_t ns = get_u32(r);
     if (ns > FLOWS_SAMPLES)
         return false;
@@ -246,6 +240,10 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
         s.line = get_u64(r);
         get_str(r, s.file, sizeof s.file);
         get_str(r, s.text, sizeof s.text);
+        for (char *c = s.text; *c; c++) /* printable ASCII only: shown to users */
+            *c = *c >= 0x20 && *c < 0x7f ? *c : '?';
+        for (char *c = s.file; *c; c++)
+            *c = *c >= 0x20 && *c != 0x7f ? *c : '?';
         if (s.why <= FL_E_NONE || s.why >= FL_E_COUNT)
             return false;
         flows_add_sample(f, &s);
@@ -259,7 +257,7 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
         f->prunes[t] += get_u32(r);
         fmap_val lost;
         get_val(r, &lost);
-        add_val(&f->lost[t], &lost);
+        flows_add_val(&f->lost[t], &lost);
         uint32_t n = get_u32(r);
         for (uint32_t i = 0; i < n && !r->bad; i++) {
             const uint8_t *key = take(r, m->ksize);
@@ -267,14 +265,12 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
             get_val(r, &x);
             if (!key)
                 return false;
-            if (m->n >= FLOWS_MAX_KEYS)
-                flows_prune(f, (fl_table)t);
-            fmap_val *y = fmap_get(m, key, fmap_hash(key, m->ksize));
+            fmap_val *y = flows_get(f, (fl_table)t, key);
             if (!y) {
                 f->oom = true;
                 return true;
             }
-            add_val(y, &x);
+            flows_add_val(y, &x);
         }
     }
     return !r->bad && r->p == r->end;
@@ -323,7 +319,7 @@ mlvpc_status mlvpc_flows_merge(mlvpc_flows *f, const char *path, mlvpc_diag *err
     else if (version != PARTIAL_VERSION) {
         snprintf(text, sizeof text, "partial format version %u: this mlvpc reads version %d", version, PARTIAL_VERSION);
         st = fail(err, MLVPC_ERR_SYNTAX, name, text);
-    } else if (r.bad || len + 4 != (uint64_t)(r.end - r.p))
+    } else if (r.bad || (uint64_t)(r.end - r.p) < 4 || len != (uint64_t)(r.end - r.p) - 4)
         st = fail(err, MLVPC_ERR_SYNTAX, name, "truncated partial (its length does not match)");
     else {
         rbuf body = { r.p, r.p + len, false };

@@ -230,12 +230,10 @@ static fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
             return FL_E_NUMBER;
         r->traffic_path = (int16_t)v;
         return FL_E_NONE;
-    case FL_PACKETS:
-        r->has_packets = !is_dash(p, n);
-        return !r->has_packets || u64_of(p, n, &r->packets) ? FL_E_NONE : FL_E_NUMBER;
+    case FL_PACKETS: /* (beyond 2^50 a window cannot count: 100 Gb/s for 10 minutes is 2^43 bytes) */
+        return is_dash(p, n) || (u64_of(p, n, &r->packets) && r->packets < (1ull << 50)) ? FL_E_NONE : FL_E_NUMBER;
     case FL_BYTES:
-        r->has_bytes = !is_dash(p, n);
-        return !r->has_bytes || u64_of(p, n, &r->bytes) ? FL_E_NONE : FL_E_NUMBER;
+        return is_dash(p, n) || (u64_of(p, n, &r->bytes) && r->bytes < (1ull << 50)) ? FL_E_NONE : FL_E_NUMBER;
     case FL_START: return num_of(p, n, INT32_MAX * 4ull, &r->start) ? FL_E_NONE : FL_E_NUMBER;
     case FL_END: return num_of(p, n, INT32_MAX * 4ull, &r->end) ? FL_E_NONE : FL_E_NUMBER;
     case FL_ACTION:

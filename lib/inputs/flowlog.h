@@ -68,8 +68,7 @@ typedef struct fl_rec {
     int16_t proto;  /* -1 absent */
     int32_t sport, dport; /* -1 absent */
     int16_t traffic_path; /* -1 absent */
-    bool has_packets, has_bytes;
-    uint64_t packets, bytes;
+    uint64_t packets, bytes; /* 0 when absent ("-"); below 2^50 */
     int64_t start, end; /* -1 absent */
     ip_addr src, dst, pkt_src, pkt_dst; /* af 0: absent */
     fl_text account, eni, vpc, subnet, instance, az_id, region, direction, pkt_src_service, pkt_dst_service;

@@ -157,7 +157,7 @@ static void idle_endpoints(const mlvpc_flows *f, void (*each)(void *, const mv_v
             uint8_t k[FLOWS_ENI_KEY] = { 0 };
             const char *id = model_str(m, e->enis[i].sym);
             memcpy(k, id, strlen(id) < FLOWS_ENI_KEY ? strlen(id) : FLOWS_ENI_KEY);
-            const fmap_val *c = fmap_find(&f->t[FT_ENI], k, fmap_hash(k, FLOWS_ENI_KEY));
+            const fmap_val *c = fmap_find(&f->t[FT_ENI], k, fmap_hash(&f->t[FT_ENI], k));
             records += c ? c->records : 0;
         }
         if (!records)
@@ -207,7 +207,7 @@ static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
     jw_arr_end(w);
     jw_key(w, "cross_az");
     jw_obj(w);
-    jw_kint(w, "bytes", (int64_t)j->xaz_bytes);
+    jw_kuint(w, "bytes", j->xaz_bytes);
     jw_key(w, "cost");
     jw_num(w, j->xaz_cost);
     jw_key(w, "monthly_estimate");
@@ -224,8 +224,8 @@ static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
         for (unsigned s = 0; s < j->nsvc; s++) {
             jw_obj(w);
             jw_kstr(w, "service", j->svc[s].service);
-            jw_kint(w, "bytes", (int64_t)j->svc[s].bytes);
-            jw_kint(w, "same_region_bytes", (int64_t)j->svc[s].same_region_bytes);
+            jw_kuint(w, "bytes", j->svc[s].bytes);
+            jw_kuint(w, "same_region_bytes", j->svc[s].same_region_bytes);
             jw_kstr(w, "endpoint", strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0
                                        ? "gateway" : "interface");
             jw_key(w, "saving");
@@ -334,9 +334,9 @@ static void t_model(FILE *out, const mlvpc_flows *f, const joined *j)
 
 static void j_counts(jw *w, const fmap_val *v)
 {
-    jw_kint(w, "records", (int64_t)v->records);
-    jw_kint(w, "packets", (int64_t)v->packets);
-    jw_kint(w, "bytes", (int64_t)v->bytes);
+    jw_kuint(w, "records", v->records);
+    jw_kuint(w, "packets", v->packets);
+    jw_kuint(w, "bytes", v->bytes);
 }
 
 static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
@@ -397,7 +397,7 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
         jw_obj_end(w);
     }
     if (t == FT_ENI)
-        jw_kint(w, "rejected_records", (int64_t)fmap_val_at(&f->t[t], slot)->extra);
+        jw_kuint(w, "rejected_records", fmap_val_at(&f->t[t], slot)->extra);
     jw_obj_end(w);
 }
 
@@ -411,21 +411,21 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
     jw_kstr(&w, "version", MLVPC_VERSION);
     jw_key(&w, "summary");
     jw_obj(&w);
-    jw_kint(&w, "files", (int64_t)f->files);
-    jw_kint(&w, "input_bytes", (int64_t)f->in_bytes);
-    jw_kint(&w, "text_bytes", (int64_t)f->text_bytes);
-    jw_kint(&w, "lines", (int64_t)f->lines);
-    jw_kint(&w, "header_lines", (int64_t)f->headers);
+    jw_kuint(&w, "files", f->files);
+    jw_kuint(&w, "input_bytes", f->in_bytes);
+    jw_kuint(&w, "text_bytes", f->text_bytes);
+    jw_kuint(&w, "lines", f->lines);
+    jw_kuint(&w, "header_lines", f->headers);
     jw_key(&w, "records");
     jw_obj(&w);
-    jw_kint(&w, "ok", (int64_t)f->status[FL_OK]);
-    jw_kint(&w, "nodata", (int64_t)f->status[FL_NODATA]);
-    jw_kint(&w, "skipdata", (int64_t)f->status[FL_SKIPDATA]);
-    jw_kint(&w, "outside_window", (int64_t)f->outside);
+    jw_kuint(&w, "ok", f->status[FL_OK]);
+    jw_kuint(&w, "nodata", f->status[FL_NODATA]);
+    jw_kuint(&w, "skipdata", f->status[FL_SKIPDATA]);
+    jw_kuint(&w, "outside_window", f->outside);
     jw_obj_end(&w);
     jw_key(&w, "unusable");
     jw_obj(&w);
-    jw_kint(&w, "total", (int64_t)mlvpc_flows_unusable(f));
+    jw_kuint(&w, "total", mlvpc_flows_unusable(f));
     jw_key(&w, "by_reason");
     jw_obj(&w);
     for (int e = 1; e < FL_E_COUNT; e++)
@@ -437,7 +437,7 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
     for (unsigned i = 0; i < f->nsamples; i++) {
         jw_obj(&w);
         jw_kstr(&w, "file", f->samples[i].file);
-        jw_kint(&w, "line", (int64_t)f->samples[i].line);
+        jw_kuint(&w, "line", f->samples[i].line);
         jw_kstr(&w, "reason", fl_error_id(f->samples[i].why));
         jw_kstr(&w, "text", f->samples[i].text);
         jw_obj_end(&w);
@@ -446,8 +446,8 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
     jw_obj_end(&w);
     jw_kstr(&w, "first_start", iso(f->first, tb, sizeof tb));
     jw_kstr(&w, "last_end", iso(f->last, tb, sizeof tb));
-    jw_kint(&w, "packets", (int64_t)f->packets);
-    jw_kint(&w, "bytes", (int64_t)f->bytes);
+    jw_kuint(&w, "packets", f->packets);
+    jw_kuint(&w, "bytes", f->bytes);
     jw_obj_end(&w);
     jw_key(&w, "actions");
     jw_obj(&w);

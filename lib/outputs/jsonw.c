@@ -125,6 +125,17 @@ void jw_int(jw *w, int64_t v)
         w->failed = true;
 }
 
+void jw_uint(jw *w, uint64_t u)
+{
+    pre(w);
+    char buf[24], *e = buf + sizeof buf, *p = e;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (fwrite_unlocked(p, 1, (size_t)(e - p), w->f) != (size_t)(e - p))
+        w->failed = true;
+}
+
 void jw_num(jw *w, double v)
 {
     pre(w);

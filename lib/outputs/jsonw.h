@@ -29,6 +29,8 @@ void jw_arr_end(jw *w);
 void jw_key(jw *w, const char *key);
 void jw_str(jw *w, const char *s); /* NULL writes null */
 void jw_int(jw *w, int64_t v);
+void jw_uint(jw *w, uint64_t v);
+static inline void jw_kuint(jw *w, const char *k, uint64_t v) { jw_key(w, k); jw_uint(w, v); }
 /* A number with at most six decimals, trailing zeros dropped. */
 void jw_num(jw *w, double v);
 void jw_bool(jw *w, bool v);

@@ -3,10 +3,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 void fmap_init(fmap *m, uint32_t ksize)
 {
     memset(m, 0, sizeof *m);
+    if (getrandom(&m->seed, sizeof m->seed, GRND_NONBLOCK) != (ssize_t)sizeof m->seed)
+        m->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)m; /* (weaker, but no failure) */
     m->ksize = ksize;
     m->stride = (8 + (uint32_t)sizeof(fmap_val) + ksize + 7) & ~7u;
 }
@@ -14,13 +18,16 @@ void fmap_init(fmap *m, uint32_t ksize)
 void fmap_release(fmap *m)
 {
     free(m->slots);
-    fmap_init(m, m->ksize);
+    uint32_t ksize = m->ksize;
+    memset(m, 0, sizeof *m);
+    m->ksize = ksize;
 }
 
-uint64_t fmap_hash(const void *key, uint32_t ksize)
+uint64_t fmap_hash(const fmap *m, const void *key)
 {
     const uint8_t *p = key;
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ ksize;
+    uint32_t ksize = m->ksize;
+    uint64_t h = (0x9E3779B97F4A7C15ull ^ ksize) + m->seed;
     while (ksize >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);
@@ -183,23 +190,6 @@ int fmap_prune(fmap *m, int which, fmap_val *lost)
                 lost->bytes = x->bytes;
             remove_at(m, i);
         }
-    }
-    return 0;
-}
-
-int fmap_merge(fmap *dst, const fmap *src)
-{
-    for (uint32_t i = 0; i < src->cap; i++) {
-        if (!fmap_used(src, i))
-            continue;
-        const fmap_val *s = fmap_val_at(src, i);
-        fmap_val *v = fmap_get(dst, fmap_key(src, i), hash_at(src, i));
-        if (!v)
-            return -1;
-        v->records += s->records;
-        v->packets += s->packets;
-        v->bytes += s->bytes;
-        v->extra += s->extra;
     }
     return 0;
 }

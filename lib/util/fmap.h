@@ -19,6 +19,7 @@ typedef struct fmap_val {
 } fmap_val;
 
 typedef struct fmap {
+    uint64_t seed;                  /* per table, random: crafted keys cannot aim at one slot */
     uint32_t ksize, stride, n, cap; /* cap: a power of two, or 0 */
     uint8_t *slots;                 /* cap * stride: hash (0 = empty), fmap_val, key */
 } fmap;
@@ -26,7 +27,8 @@ typedef struct fmap {
 void fmap_init(fmap *m, uint32_t ksize);
 void fmap_release(fmap *m);
 
-uint64_t fmap_hash(const void *key, uint32_t ksize);
+/* The hash of key in table m (its seed, its key size). */
+uint64_t fmap_hash(const fmap *m, const void *key);
 
 /* The value of key (zeroed when new); NULL when out of memory. Pointers are
  * valid until the next fmap_get of a new key. */
@@ -60,7 +62,5 @@ static inline void fmap_prefetch(const fmap *m, uint64_t hash)
  * (the table is then unchanged). */
 int fmap_prune(fmap *m, int which, fmap_val *lost);
 
-/* Add every entry of src into dst (same key size). -1 when out of memory. */
-int fmap_merge(fmap *dst, const fmap *src);
 
 #endif
