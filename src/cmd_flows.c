@@ -19,9 +19,10 @@ static const char usage[] =
     "\n"
     "Aggregate VPC Flow Logs: totals, records by action, top talkers by bytes and\n"
     "by packets (sources, destinations, pairs), protocols and destination ports,\n"
-    "REJECT records by source, destination and port, and interfaces. Every figure\n"
-    "is exact. Unusable records are counted by reason and the first few shown with\n"
-    "their file and line.\n"
+    "REJECT records by source, destination and port, and interfaces. Figures are\n"
+    "exact while a table holds at most 262,144 keys; past that the report states\n"
+    "how low they may be. Unusable records are counted by reason and the first few\n"
+    "shown with their file and line.\n"
     "\n"
     "Inputs are plain or gzip files (as S3 delivers them), directories (walked\n"
     "recursively in name order, e.g. AWSLogs/ACCOUNT/vpcflowlogs/REGION/...), or\n"
@@ -170,7 +171,7 @@ int cmd_flows(int argc, char **argv)
         argv++;
     }
     optind = 1;
-    while ((c = getopt_long(argc, argv, merge ? "f:n:p:m:h" : "F:f:n:p:m:j:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, merge ? "F:f:n:p:m:qh" : "F:f:n:p:m:j:qh", longopts, NULL)) != -1) {
         if (merge && (c == 'F' || c == 's' || c == 'u' || c == 'q')) {
             cli_error("flows merge: --%s is an option of the runs that made the partials",
                       c == 'F' ? "fields" : c == 's' ? "since" : c == 'u' ? "until" : "quiet");

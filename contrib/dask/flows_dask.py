@@ -33,9 +33,12 @@ def shard_paths(shard):
 
 def run_shard(shard, mlvpc, flows_args):
     """The map step: one shard's partial aggregate, as bytes."""
-    paths = shard_paths(shard)
     cmd = [mlvpc, "flows", "--quiet", "--partial", "-", "--files-from", "-"] + list(flows_args)
-    done = subprocess.run(cmd, input="\n".join(paths).encode() + b"\n", capture_output=True, check=False)
+    try:
+        paths = shard_paths(shard)
+        done = subprocess.run(cmd, input="\n".join(paths).encode() + b"\n", capture_output=True, check=False)
+    except OSError as e:
+        raise RuntimeError("shard %s: %s" % (shard, e)) from None
     if done.returncode != 0:
         raise RuntimeError("shard %s: %s" % (shard, done.stderr.decode(errors="replace").strip()))
     return done.stdout
@@ -54,7 +57,7 @@ def main():
         futures = client.map(run_shard, a.shards, mlvpc=a.mlvpc, flows_args=a.flows_arg, pure=False)
         try:
             partials = client.gather(futures)
-        except RuntimeError as e:
+        except Exception as e:  # a shard's failure, whatever its kind (a missing list, binary, ...)
             print("flows_dask: %s" % e, file=sys.stderr)
             return 2
     finally:

@@ -33,6 +33,8 @@ void fl_default_format(fl_format *f)
     fl_parse_format(default_fields, sizeof default_fields - 1, f, &bad);
 }
 
+static fl_field field_of(const char *w, size_t n, bool *known);
+
 static bool name_char(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; }
 
 bool fl_parse_format(const char *s, size_t len, fl_format *f, const char **bad)
@@ -60,13 +62,8 @@ bool fl_parse_format(const char *s, size_t len, fl_format *f, const char **bad)
             *bad = s + b;
             return false;
         }
-        fl_field fld = FL_SKIP;
-        bool known = false;
-        for (size_t k = 0; k < sizeof names / sizeof *names && !known; k++)
-            if (strlen(names[k].name) == n && memcmp(names[k].name, w, n) == 0) {
-                fld = names[k].f;
-                known = true;
-            }
+        bool known;
+        fl_field fld = field_of(w, n, &known);
         f->unknown += !known;
         if (fld != FL_SKIP && f->has[fld])
             fld = FL_SKIP; /* a repeated field: the first column counts */
@@ -80,20 +77,43 @@ bool fl_parse_format(const char *s, size_t len, fl_format *f, const char **bad)
     return true;
 }
 
-bool fl_is_header(const char *s, size_t len)
+/* The field a name is (FL_SKIP for a known one not read); *known false for
+ * a name no version defines. */
+static fl_field field_of(const char *w, size_t n, bool *known)
 {
-    size_t n = 0;
-    while (n < len && s[n] != ' ' && s[n] != '\r')
-        n++;
-    if (n > 3 && s[0] == '$' && s[1] == '{' && s[n - 1] == '}') {
-        s += 2;
-        n -= 3;
-    }
-    /* its first word is a field name (a record's first field never is one) */
     for (size_t k = 0; k < sizeof names / sizeof *names; k++)
-        if (strlen(names[k].name) == n && memcmp(names[k].name, s, n) == 0)
-            return true;
-    return false;
+        if (strlen(names[k].name) == n && memcmp(names[k].name, w, n) == 0) {
+            *known = true;
+            return names[k].f;
+        }
+    *known = false;
+    return FL_SKIP;
+}
+
+int fl_is_header(const char *s, size_t len)
+{
+    /* every word a field name (known or not: AWS adds fields), one at least
+     * known; a record's values are never all such words */
+    bool any = false, first_known = false, bad = false;
+    size_t i = 0;
+    for (int word = 0; i < len && s[i] != '\r'; word++) {
+        size_t b = i;
+        while (i < len && s[i] != ' ' && s[i] != '\r')
+            i++;
+        const char *w = s + b;
+        size_t n = i - b;
+        if (n > 3 && w[0] == '$' && w[1] == '{' && w[n - 1] == '}')
+            w += 2, n -= 3;
+        for (size_t k = 0; k < n; k++)
+            bad = bad || !name_char(w[k]);
+        bool known;
+        field_of(w, n, &known);
+        any = any || known;
+        first_known = first_known || (word == 0 && known);
+        if (i < len && s[i] == ' ')
+            i++;
+    }
+    return bad ? (first_known ? -1 : 0) : any;
 }
 
 const char *fl_error_name(fl_error e)
@@ -102,6 +122,7 @@ const char *fl_error_name(fl_error e)
         [FL_E_NONE] = "none", [FL_E_COLUMNS] = "wrong number of fields", [FL_E_NUMBER] = "bad number",
         [FL_E_ADDRESS] = "bad address", [FL_E_ACTION] = "bad action", [FL_E_STATUS] = "bad log-status",
         [FL_E_LONG] = "line too long", [FL_E_HEADER] = "bad header line",
+        [FL_E_PARQUET] = "Parquet file (not read: deliver flow logs as text)",
     };
     return e < FL_E_COUNT ? n[e] : "?";
 }
@@ -113,7 +134,7 @@ const char *fl_error_id(fl_error e)
     static const char *const n[FL_E_COUNT] = {
         [FL_E_NONE] = "none", [FL_E_COLUMNS] = "wrong_field_count", [FL_E_NUMBER] = "bad_number",
         [FL_E_ADDRESS] = "bad_address", [FL_E_ACTION] = "bad_action", [FL_E_STATUS] = "bad_log_status",
-        [FL_E_LONG] = "line_too_long", [FL_E_HEADER] = "bad_header",
+        [FL_E_LONG] = "line_too_long", [FL_E_HEADER] = "bad_header", [FL_E_PARQUET] = "parquet_file",
     };
     return e < FL_E_COUNT ? n[e] : "?";
 }

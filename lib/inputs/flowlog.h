@@ -49,9 +49,10 @@ void fl_default_format(fl_format *f);
  * many columns. */
 bool fl_parse_format(const char *s, size_t len, fl_format *f, const char **bad);
 
-/* Whether a first line is a header: its first word is a known field name
- * (a record's first field is a value, never one). */
-bool fl_is_header(const char *s, size_t len);
+/* Whether a first line is a header: 1 when every word is a field name
+ * ([a-z0-9-], ${...} allowed) and one at least is known; -1 when it starts
+ * with a known name but another word is no name (a broken header); else 0. */
+int fl_is_header(const char *s, size_t len);
 
 typedef enum fl_status { FL_OK = 0, FL_NODATA, FL_SKIPDATA } fl_status;
 typedef enum fl_action { FL_ACT_NONE = 0, FL_ACCEPT, FL_REJECT } fl_action;
@@ -84,6 +85,7 @@ typedef enum fl_error {
     FL_E_STATUS,   /* log-status not OK, NODATA or SKIPDATA */
     FL_E_LONG,     /* a line longer than FL_MAX_LINE */
     FL_E_HEADER,   /* a header line that is no list of field names (its file is read with the given format) */
+    FL_E_PARQUET,  /* a Parquet file (flow logs delivered as Parquet): not read, counted once */
     FL_E_COUNT
 } fl_error;
 

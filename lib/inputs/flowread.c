@@ -21,6 +21,7 @@ typedef struct rd {
     const char *file;
     uint64_t line;
     bool skipping; /* inside an over-long line */
+    bool skip_file; /* a file that is no text flow log (Parquet) */
     char *buf;     /* CHUNK + FL_MAX_LINE: text, the tail of a line carried over */
     size_t have;
     uint64_t since_progress;
@@ -42,10 +43,22 @@ static void one_line(rd *r, const char *p, size_t n)
 {
     r->line++;
     r->s->lines++;
-    if (r->line == 1 && fl_is_header(p, n)) {
+    if (r->line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
+        p += 3; /* a UTF-8 byte order mark */
+        n -= 3;
+    }
+    if (r->line == 1 && n >= 4 && memcmp(p, "PAR1", 4) == 0) {
+        r->s->bad(r->s->ctx, FL_E_PARQUET, r->file, r->line, "PAR1", 4);
+        r->skip_file = true; /* every further line of it is binary */
+        return;
+    }
+    if (r->skip_file)
+        return;
+    int header = r->line == 1 ? fl_is_header(p, n) : 0;
+    if (header) {
         const char *bad;
         fl_format f;
-        if (fl_parse_format(p, n, &f, &bad)) {
+        if (header > 0 && fl_parse_format(p, n, &f, &bad)) {
             r->fmt = f;
             r->s->headers++;
         } else {
@@ -163,6 +176,18 @@ static mlvpc_status read_gzip(rd *r, int fd, const char *path, const char *first
         if (member_end) {
             if (z.avail_in == 0 && eof)
                 break; /* the end of the last member */
+            if (z.avail_in && z.next_in[0] != 0x1f) {
+                /* not another member: zero padding is ignored (as gzip does), anything else is an error */
+                bool zeros = true;
+                for (uInt k = 0; k < z.avail_in && zeros; k++)
+                    zeros = z.next_in[k] == 0;
+                if (!zeros) {
+                    st = io_err(r, path, "corrupt gzip data", "trailing garbage after the last member");
+                    break;
+                }
+                z.avail_in = 0;
+                continue;
+            }
             if (inflateReset(&z) != Z_OK) {
                 st = io_err(r, path, "cannot inflate", "reset failed");
                 break;
@@ -211,6 +236,7 @@ static mlvpc_status read_fd(rd *r, int fd, const char *path)
     r->file = path;
     r->line = 0;
     r->skipping = false;
+    r->skip_file = false;
     r->fmt = *r->given;
     r->s->files++;
     progress(r, n, false);
