@@ -9,13 +9,19 @@
 
 #include "../inputs/flowread.h"
 
-/* Key layouts: an address is its family byte and 16 bytes. */
-enum { ADDR = 17, K_PAIR = 2 * ADDR, K_PORT = 8, K_REJECT = 2 * ADDR + 8 };
+/* Key layouts: an address is its family byte and 16 bytes; a port key is
+ * the protocol (2 bytes, little-endian), 2 zero bytes and the destination
+ * port (4 bytes). */
+enum {
+    ADDR = FLOWS_ADDR_KEY, K_PAIR = 2 * ADDR, K_PORT = 8,
+    K_REJECT = 2 * ADDR + K_PORT + FLOWS_ENI_KEY + 1, /* pair, port, recording interface, BPA */
+};
 
 static const uint32_t key_size[FT_COUNT] = {
     [FT_SRC] = ADDR, [FT_DST] = ADDR, [FT_PAIR] = K_PAIR, [FT_PORT] = K_PORT, [FT_REJECT] = K_REJECT,
-    [FT_ENI] = FLOWS_ENI_KEY, [FT_INET] = FLOWS_ENI_KEY, [FT_XAZ] = 2 * FLOWS_ENI_KEY,
-    [FT_AWS] = FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1,
+    [FT_ENI] = FLOWS_ENI_KEY, [FT_NODATA] = FLOWS_ENI_KEY, [FT_INET] = FLOWS_ENI_KEY,
+    [FT_XAZ] = 2 * FLOWS_ENI_KEY, [FT_AWS] = FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1,
+    [FT_EGRESS] = FLOWS_ENI_KEY + ADDR + 4, [FT_ISO] = FLOWS_ENI_KEY + ADDR + 1,
 };
 
 static void set_err(mlvpc_diag *err, mlvpc_status st, const char *text)
@@ -70,9 +76,11 @@ void mlvpc_flows_free(mlvpc_flows *f)
     fmap_release(&f->eni_index);
     fmap_release(&f->addr_index);
     flows_ranges_free(f->ranges);
+    free(f->eni_res);
+    free(f->eni_iso);
+    free(f->inside);
     free(f->explained);
     free(f->contradict);
-    free(f->isolated);
     free(f);
 }
 
@@ -180,10 +188,12 @@ static void on_record(void *ctx, const fl_rec *r)
         f->first = r->start;
     if (r->end > f->last)
         f->last = r->end;
-    uint8_t eni[FLOWS_ENI_KEY] = { 0 };
-    memcpy(eni, r->eni.p ? r->eni.p : "-", r->eni.n < FLOWS_ENI_KEY ? (r->eni.p ? r->eni.n : 1) : FLOWS_ENI_KEY);
-    if (r->status != FL_OK)
+    uint8_t eni[FLOWS_ENI_KEY];
+    flows_eni_key(eni, r->eni.p ? r->eni.p : "-", r->eni.p ? r->eni.n : 1);
+    if (r->status != FL_OK) {
+        count(f, FT_NODATA, eni, r, 0); /* (no packets, no bytes) */
         return;
+    }
     flows_add(&f->packets, r->packets);
     flows_add(&f->bytes, r->bytes);
     uint64_t *a = f->action[r->action];
@@ -197,27 +207,35 @@ static void on_record(void *ctx, const fl_rec *r)
     put_addr(k + ADDR, &r->dst);
     count(f, FT_PAIR, k, r, 0);
     count(f, FT_DST, k + ADDR, r, 0);
-    uint8_t pk[K_PORT] = { 0 };
+    uint8_t *pk = k + K_PAIR;
     put_le(pk, (uint16_t)r->proto, 2); /* little-endian whatever the host: partials carry keys */
     put_le(pk + 4, (uint32_t)r->dport, 4);
     count(f, FT_PORT, pk, r, 0);
     if (r->action == FL_REJECT) {
-        memcpy(k + 2 * ADDR, pk, K_PORT);
+        memcpy(k + K_PAIR + K_PORT, eni, FLOWS_ENI_KEY);
+        k[K_REJECT - 1] = r->bpa;
         count(f, FT_REJECT, k, r, 0);
     }
     count(f, FT_ENI, eni, r, r->action == FL_REJECT);
-    if (r->action == FL_ACCEPT && r->src.af && flows_private_addr(&r->src) && r->dst.af &&
-        !flows_private_addr(&r->dst))
+    if (r->action == FL_ACCEPT && r->src.af && flows_inside_addr(f, &r->src) && r->dst.af &&
+        !flows_inside_addr(f, &r->dst))
         count(f, FT_INET, eni, r, 0);
     if (f->model && r->action == FL_ACCEPT) {
-        uint8_t xk[2 * FLOWS_ENI_KEY];
+        uint8_t xk[FMAP_KEY_MAX];
         xk[0] = 0;
         flows_join_record(f, r, xk);
         if (xk[0])
             count(f, FT_XAZ, xk, r, 0);
-        uint8_t ak[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1];
-        if (f->ranges && flows_aws_key(f, r, ak))
-            count(f, FT_AWS, ak, r, 0);
+        if (f->ranges && flows_aws_key(f, r, xk))
+            count(f, FT_AWS, xk, r, 0);
+        xk[0] = 0;
+        flows_egress_key(f, r, xk);
+        if (xk[0])
+            count(f, FT_EGRESS, xk, r, 0);
+        xk[0] = 0;
+        flows_iso_key(f, r, xk);
+        if (xk[0])
+            count(f, FT_ISO, xk, r, 0);
     }
 }
 
@@ -379,6 +397,7 @@ static void worker_init(fl_worker *k, fl_pool *p)
     mlvpc_flows *w = &k->w;
     w->fields = f->fields, w->since = f->since, w->until = f->until, w->top = f->top, w->prices = f->prices;
     w->model = f->model, w->eni_index = f->eni_index, w->addr_index = f->addr_index, w->ranges = f->ranges;
+    w->eni_res = f->eni_res, w->eni_iso = f->eni_iso, w->inside = f->inside, w->ninside = f->ninside;
     w->first = w->last = -1;
     w->pool = p;
     for (int t = 0; t < FT_COUNT; t++)
@@ -475,39 +494,67 @@ mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err)
 
 /* ------------------------------------------------------------------ reading the tables */
 
+static void get_addr(const uint8_t *k, ip_addr *a)
+{
+    a->af = k[0];
+    memcpy(a->b, k + 1, 16);
+}
+
+static void get_eni(const uint8_t *k, char *out)
+{
+    memcpy(out, k, FLOWS_ENI_KEY);
+    out[FLOWS_ENI_KEY] = '\0';
+}
+
 void flows_key(fl_table t, const void *key, fl_key *out)
 {
     const uint8_t *k = key;
     memset(out, 0, sizeof *out);
     out->proto = -1;
     out->dport = -1;
-    if (t == FT_ENI || t == FT_INET || t == FT_XAZ || t == FT_AWS) {
-        memcpy(out->eni, k, FLOWS_ENI_KEY);
-        if (t == FT_XAZ)
-            memcpy(out->eni2, k + FLOWS_ENI_KEY, FLOWS_ENI_KEY);
-        if (t == FT_AWS) {
-            memcpy(out->service, k + FLOWS_ENI_KEY, FLOWS_SERVICE_KEY);
-            out->same_region = k[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY];
+    switch (t) {
+    case FT_SRC: get_addr(k, &out->src); break;
+    case FT_DST: get_addr(k, &out->dst); break;
+    case FT_REJECT:
+        get_eni(k + K_PAIR + K_PORT, out->eni);
+        out->bpa = k[K_REJECT - 1];
+        /* fall through */
+    case FT_PAIR:
+        get_addr(k, &out->src);
+        get_addr(k + ADDR, &out->dst);
+        if (t == FT_PAIR)
+            break;
+        k += K_PAIR;
+        /* fall through */
+    case FT_PORT:
+        out->proto = (int16_t)(uint16_t)get_le(k, 2);
+        out->dport = (int32_t)(uint32_t)get_le(k + 4, 4);
+        break;
+    case FT_ENI:
+    case FT_NODATA:
+    case FT_INET: get_eni(k, out->eni); break;
+    case FT_XAZ:
+        get_eni(k, out->eni);
+        get_eni(k + FLOWS_ENI_KEY, out->eni2);
+        break;
+    case FT_AWS:
+        get_eni(k, out->eni);
+        memcpy(out->service, k + FLOWS_ENI_KEY, FLOWS_SERVICE_KEY);
+        out->same_region = k[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY];
+        break;
+    case FT_ISO:
+    case FT_EGRESS:
+        get_eni(k, out->eni);
+        get_addr(k + FLOWS_ENI_KEY, &out->dst);
+        if (t == FT_ISO) {
+            out->iso_peer = k[FLOWS_ENI_KEY + ADDR];
+        } else { /* protocol and service port, 0xffff: none */
+            uint32_t pr = get_le(k + FLOWS_ENI_KEY + ADDR, 2), po = get_le(k + FLOWS_ENI_KEY + ADDR + 2, 2);
+            out->proto = pr == 0xffff ? -1 : (int16_t)pr;
+            out->dport = po == 0xffff ? -1 : (int32_t)po;
         }
-        return;
-    }
-    const uint8_t *pk = NULL;
-    if (t == FT_PORT)
-        pk = k;
-    else if (t == FT_REJECT)
-        pk = k + 2 * ADDR;
-    if (pk) {
-        out->proto = (int16_t)(uint16_t)get_le(pk, 2);
-        out->dport = (int32_t)(uint32_t)get_le(pk + 4, 4);
-    }
-    if (t == FT_PORT)
-        return;
-    ip_addr *first = t == FT_DST ? &out->dst : &out->src;
-    first->af = k[0];
-    memcpy(first->b, k + 1, 16);
-    if (t == FT_PAIR || t == FT_REJECT) {
-        out->dst.af = k[ADDR];
-        memcpy(out->dst.b, k + ADDR + 1, 16);
+        break;
+    case FT_COUNT: break;
     }
 }
 

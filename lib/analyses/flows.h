@@ -31,15 +31,30 @@ typedef enum fl_table {
     FT_DST,     /* destination address */
     FT_PAIR,    /* source and destination */
     FT_PORT,    /* protocol and destination port */
-    FT_REJECT,  /* REJECT records by source, destination, protocol, destination port */
+    FT_REJECT,  /* REJECT records by source, destination, protocol, destination port, the
+                   recording interface and whether the record's reject-reason is BPA */
     FT_ENI,     /* interface id (extra: REJECT records) */
+    FT_NODATA,  /* interface id: NODATA and SKIPDATA records (the logs cover an interface) */
     FT_INET,    /* interface id: ACCEPTed traffic from a private address to a public one */
     FT_XAZ,     /* (sender's interface id, receiver's): ACCEPTed traffic between zones of a VPC
                    (only with a model: it knows the zones) */
     FT_AWS,     /* (NAT gateway interface id, AWS service, 1 if in the NAT's region): ACCEPTed traffic
                    between a NAT gateway and AWS's published ranges (with a model and --ip-ranges) */
+    FT_EGRESS,  /* (interface id, public address): ACCEPTed traffic of the model's interfaces with
+                   addresses outside its VPCs (with a model: what the reach engine judges) */
+    FT_ISO,     /* (interface id, peer address, fl_iso_peer): ACCEPTed traffic of a network-isolated
+                   workload's interface with anything but its own workload and S3 (with a model) */
     FT_COUNT
 } fl_table;
+
+/* Who a network-isolated workload's interface talked to (FT_ISO keys). */
+typedef enum fl_iso_peer {
+    ISO_OTHER = 1,    /* an interface of the model that is not the workload's own */
+    ISO_UNKNOWN,      /* an address of the model's networks that no interface of the model holds (an
+                         instance of the workload started after the snapshot, or not: cannot tell) */
+    ISO_PUBLIC,       /* a public address that AWS's ranges do not place in S3 */
+    ISO_UNCLASSIFIED, /* a public address and no ranges to tell whether it is S3 (--ip-ranges) */
+} fl_iso_peer;
 
 /* The price table of the cost estimates (data/prices.json). */
 typedef struct fl_prices {
@@ -108,13 +123,16 @@ struct mlvpc_flows {
     fl_prices prices;
     const mlvpc_model *model; /* NULL: no join */
     fmap eni_index, addr_index; /* interface id / private address -> ENI index + 1 (in extra) */
+    uint32_t *eni_res;          /* per model ENI: the workload it serves (kind << 24 | index) + 1, or 0 */
+    uint8_t *eni_iso;           /* per model ENI: 1 when that workload is network-isolated */
+    ip_prefix *inside;          /* the model's VPC CIDRs (IPv4 and IPv6) */
+    uint32_t ninside;
+    bool joined;                /* records were read with a model (or partials made with one merged) */
     fl_ranges *ranges;          /* NULL: no --ip-ranges */
     struct fl_explained *explained; /* mlvpc_flows_explain: the top REJECT patterns, judged */
     uint32_t nexplained;
-    uint32_t *contradict; /* FT_INET slots of interfaces the model says cannot reach the internet */
+    uint32_t *contradict; /* FT_EGRESS slots whose address the model says the interface cannot reach */
     uint32_t ncontradict;
-    uint32_t *isolated;   /* FT_ENI slots of network-isolated jobs' or models' interfaces with ACCEPTs */
-    uint32_t nisolated;
     unsigned threads;     /* 0: one per core */
     struct fl_pool *pool; /* set in the per-thread aggregates of a parallel read */
 };
@@ -124,10 +142,14 @@ typedef struct fl_explained {
     uint32_t slot;
     int verdict;   /* reach_verdict */
     bool ret;      /* the block is on the return path */
+    bool at_recorder; /* the block is at the recording interface (its groups, its subnet's NACL) */
     char component[96], rule[200], missing[200];
 } fl_explained;
 
-enum { FLOWS_SERVICE_KEY = 16 };
+enum { FLOWS_SERVICE_KEY = 16, FLOWS_ADDR_KEY = 17 };
+
+/* An interface id as a key: its first FLOWS_ENI_KEY bytes, zero-padded. */
+void flows_eni_key(uint8_t *key, const char *id, size_t n);
 /* The FT_AWS key of record r when it is a NAT gateway's traffic with AWS's ranges. */
 bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);
 void flows_ranges_free(fl_ranges *r);
@@ -136,7 +158,14 @@ void flows_ranges_free(fl_ranges *r);
 uint32_t flows_eni_of_id(const mlvpc_flows *f, const char *id, size_t n);
 uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a);
 bool flows_private_addr(const ip_addr *a);
-/* The FT_XAZ key of record r (two interface ids) when it crosses zones, else key unchanged. */
+/* Whether a is inside: private, or in one of the model's VPC CIDRs (IPv6
+ * addresses of a VPC are public ones, but not the internet). */
+bool flows_inside_addr(const mlvpc_flows *f, const ip_addr *a);
+/* The FT_ISO and FT_EGRESS keys of record r (key[0] left 0 when it has none). */
+void flows_iso_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);
+void flows_egress_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);
+/* The FT_XAZ key of record r (two interface ids) when it crosses zones,
+ * else key unchanged. */
 void flows_join_record(mlvpc_flows *f, const fl_rec *r, uint8_t *key);
 /* The SageMaker resource (or other owner) an ENI serves, when the model says. */
 bool flows_eni_resource(const mlvpc_model *m, uint32_t eni, mv_kind *kind, uint32_t *idx);
@@ -171,6 +200,8 @@ typedef struct fl_key {
     char eni[FLOWS_ENI_KEY + 1], eni2[FLOWS_ENI_KEY + 1]; /* FT_XAZ: sender, receiver */
     char service[FLOWS_SERVICE_KEY + 1];                   /* FT_AWS */
     bool same_region;
+    bool bpa;             /* FT_REJECT: the record's reject-reason is BPA */
+    uint8_t iso_peer;     /* FT_ISO: fl_iso_peer */
 } fl_key;
 
 void flows_key(fl_table t, const void *key, fl_key *out);

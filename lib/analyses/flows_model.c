@@ -11,6 +11,7 @@
 #include "flows.h"
 #include "../inputs/json.h"
 #include "../model/model.h"
+#include "reach.h"
 
 /* ------------------------------------------------------------------ prices */
 
@@ -96,26 +97,56 @@ mlvpc_status mlvpc_flows_set_prices(mlvpc_flows *f, const char *path, mlvpc_diag
 
 /* ------------------------------------------------------------------ the model */
 
-static void eni_key(const char *id, uint8_t key[FLOWS_ENI_KEY])
+void flows_eni_key(uint8_t *key, const char *id, size_t n)
 {
     memset(key, 0, FLOWS_ENI_KEY);
-    size_t n = strlen(id);
     memcpy(key, id, n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY);
 }
 
-static void addr_key(const ip_addr *a, uint8_t key[17])
+static void eni_key(const char *id, uint8_t key[FLOWS_ENI_KEY]) { flows_eni_key(key, id, strlen(id)); }
+
+static void addr_key(const ip_addr *a, uint8_t key[FLOWS_ADDR_KEY])
 {
     key[0] = a->af;
     memcpy(key + 1, a->b, 16);
 }
 
-static int index_put(fmap *m, const uint8_t *key, uint32_t ksize, uint32_t eni)
+static int index_put(fmap *m, const uint8_t *key, uint32_t eni)
 {
     fmap_val *v = fmap_get(m, key, fmap_hash(m, key));
-    (void)ksize;
     if (!v)
         return -1;
     v->extra = (uint64_t)eni + 1;
+    return 0;
+}
+
+/* Per ENI, the workload it serves and whether that workload is
+ * network-isolated; the VPC CIDRs. */
+static int index_model(mlvpc_flows *f, const mlvpc_model *m)
+{
+    uint32_t n = m->tab[MK_ENI].n, ncidrs = 0;
+    f->eni_res = calloc(n ? n : 1, sizeof *f->eni_res);
+    f->eni_iso = calloc(n ? n : 1, 1);
+    for (uint32_t v = 0; v < m->tab[MK_VPC].n; v++)
+        ncidrs += MV_AT(m, MK_VPC, mv_vpc, v)->ncidrs;
+    f->inside = calloc(ncidrs ? ncidrs : 1, sizeof *f->inside);
+    if (!f->eni_res || !f->eni_iso || !f->inside)
+        return -1;
+    for (uint32_t v = 0; v < m->tab[MK_VPC].n; v++) {
+        const mv_vpc *x = MV_AT(m, MK_VPC, mv_vpc, v);
+        memcpy(f->inside + f->ninside, x->cidrs, x->ncidrs * sizeof *x->cidrs);
+        f->ninside += x->ncidrs;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        mv_kind kind;
+        uint32_t idx;
+        if (!flows_eni_resource(m, i, &kind, &idx))
+            continue;
+        f->eni_res[i] = ((uint32_t)kind << 24 | idx) + 1;
+        mv_tri iso = kind == MK_JOB ? MV_AT(m, MK_JOB, mv_job, idx)->isolation
+                   : kind == MK_MODEL ? MV_AT(m, MK_MODEL, mv_model_res, idx)->isolation : MV_FALSE;
+        f->eni_iso[i] = iso == MV_TRUE;
+    }
     return 0;
 }
 
@@ -130,21 +161,22 @@ mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_d
         return MLVPC_ERR_USAGE;
     }
     f->model = m;
+    f->joined = true;
     fmap_init(&f->eni_index, FLOWS_ENI_KEY);
-    fmap_init(&f->addr_index, 17);
-    int rc = 0;
+    fmap_init(&f->addr_index, FLOWS_ADDR_KEY);
+    int rc = index_model(f, m);
     for (uint32_t i = 0; i < m->tab[MK_ENI].n && !rc; i++) {
         const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
         uint8_t k[FLOWS_ENI_KEY];
         eni_key(model_str(m, e->r.id), k);
-        rc = index_put(&f->eni_index, k, FLOWS_ENI_KEY, i);
+        rc = index_put(&f->eni_index, k, i);
         for (uint32_t a = 0; a < e->nprivate && !rc; a++) {
             addr_key(&e->private_ips[a], k);
-            rc = index_put(&f->addr_index, k, 17, i);
+            rc = index_put(&f->addr_index, k, i);
         }
         for (uint32_t a = 0; a < e->nipv6 && !rc; a++) {
             addr_key(&e->ipv6[a], k);
-            rc = index_put(&f->addr_index, k, 17, i);
+            rc = index_put(&f->addr_index, k, i);
         }
     }
     if (rc && err) {
@@ -155,25 +187,24 @@ mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_d
     return rc ? MLVPC_ERR_NOMEM : MLVPC_OK;
 }
 
-static uint32_t lookup(const fmap *m, const uint8_t *key, uint32_t ksize)
+static uint32_t lookup(const fmap *m, const uint8_t *key)
 {
     const fmap_val *v = fmap_find(m, key, fmap_hash(m, key));
-    (void)ksize;
     return v ? (uint32_t)(v->extra - 1) : MV_NONE;
 }
 
 uint32_t flows_eni_of_id(const mlvpc_flows *f, const char *id, size_t n)
 {
-    uint8_t k[FLOWS_ENI_KEY] = { 0 };
-    memcpy(k, id, n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY);
-    return f->model ? lookup(&f->eni_index, k, FLOWS_ENI_KEY) : MV_NONE;
+    uint8_t k[FLOWS_ENI_KEY];
+    flows_eni_key(k, id, n);
+    return f->model ? lookup(&f->eni_index, k) : MV_NONE;
 }
 
 uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a)
 {
-    uint8_t k[17];
+    uint8_t k[FLOWS_ADDR_KEY];
     addr_key(a, k);
-    return f->model && a->af ? lookup(&f->addr_index, k, 17) : MV_NONE;
+    return f->model && a->af ? lookup(&f->addr_index, k) : MV_NONE;
 }
 
 /* Addresses that are no one's on the internet (RFC 1918, 6598, loopback,
@@ -189,23 +220,95 @@ bool flows_private_addr(const ip_addr *a)
     return false;
 }
 
-/* Cross-AZ: an ACCEPTed record leaving one of the model's interfaces for
- * another of the same VPC in another zone; counted on the sender's record
- * only, so that each byte counts once. */
+bool flows_inside_addr(const mlvpc_flows *f, const ip_addr *a)
+{
+    if (flows_private_addr(a))
+        return true;
+    for (uint32_t i = 0; i < f->ninside; i++)
+        if (ip_prefix_contains(&f->inside[i], a))
+            return true;
+    return false;
+}
+
+static const mv_eni *eni_at(const mlvpc_flows *f, uint32_t i) { return MV_AT(f->model, MK_ENI, mv_eni, i); }
+
+static bool other_zone(const mv_eni *a, const mv_eni *b)
+{
+    return a->vpc.idx != MV_NONE && a->vpc.idx == b->vpc.idx && a->az && b->az && strcmp(a->az, b->az) != 0;
+}
+
+/* Cross-AZ: an ACCEPTed record between two of the model's interfaces of a
+ * VPC in different zones, counted on the sender's record only so that each
+ * byte counts once; and traffic a NAT gateway forwards for an interface in
+ * another zone, counted on the NAT gateway's records (the workload's own
+ * records name the far address, not the NAT gateway). */
 void flows_join_record(mlvpc_flows *f, const fl_rec *r, uint8_t *key)
 {
-    const mlvpc_model *m = f->model;
+    uint32_t rec = r->eni.p ? flows_eni_of_id(f, r->eni.p, r->eni.n) : MV_NONE;
+    if (rec == MV_NONE)
+        return;
     uint32_t from = flows_eni_of_addr(f, &r->src), to = flows_eni_of_addr(f, &r->dst);
-    if (from == MV_NONE || to == MV_NONE || from == to || !r->eni.p)
+    const mv_eni *e = eni_at(f, rec);
+    if (e->owner == MW_NATGW) {
+        /* a workload's packet through the NAT gateway, or the reply it forwards */
+        uint32_t w = from != MV_NONE && from != rec ? from : to != MV_NONE && to != rec ? to : MV_NONE;
+        if (w == MV_NONE || to == rec || !other_zone(e, eni_at(f, w)))
+            return; /* (a packet addressed to the NAT gateway itself counts on its sender's record) */
+        eni_key(model_str(f->model, eni_at(f, w == from ? w : rec)->r.id), key);
+        eni_key(model_str(f->model, eni_at(f, w == from ? rec : w)->r.id), key + FLOWS_ENI_KEY);
         return;
-    const mv_eni *a = MV_AT(m, MK_ENI, mv_eni, from), *b = MV_AT(m, MK_ENI, mv_eni, to);
-    const char *aid = model_str(m, a->r.id);
-    if (strlen(aid) != r->eni.n || memcmp(aid, r->eni.p, r->eni.n) != 0)
-        return; /* not the sender's record */
-    if (a->vpc.idx == MV_NONE || a->vpc.idx != b->vpc.idx || !a->az || !b->az || strcmp(a->az, b->az) == 0)
+    }
+    if (from != rec || to == MV_NONE || to == from || !other_zone(e, eni_at(f, to)))
+        return; /* not the sender's record, or not across zones */
+    eni_key(model_str(f->model, e->r.id), key);
+    eni_key(model_str(f->model, eni_at(f, to)->r.id), key + FLOWS_ENI_KEY);
+}
+
+/* Whether a public address is in S3's published ranges, or in the entries
+ * of an S3 prefix list of the model (what a gateway endpoint routes). */
+static bool s3_addr(const mlvpc_flows *f, const ip_addr *a);
+
+void flows_iso_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
+{
+    uint32_t rec = r->eni.p ? flows_eni_of_id(f, r->eni.p, r->eni.n) : MV_NONE;
+    if (rec == MV_NONE || !f->eni_iso[rec])
         return;
-    eni_key(aid, key);
-    eni_key(model_str(m, b->r.id), key + FLOWS_ENI_KEY);
+    const ip_addr *peer = flows_eni_of_addr(f, &r->src) == rec ? &r->dst : &r->src;
+    if (!peer->af)
+        return;
+    uint32_t p = flows_eni_of_addr(f, peer);
+    uint8_t cls;
+    if (p != MV_NONE && (p == rec || f->eni_res[p] == f->eni_res[rec]))
+        return; /* the workload's own instances (distributed training) */
+    if (p != MV_NONE)
+        cls = ISO_OTHER;
+    else if (flows_inside_addr(f, peer))
+        cls = ISO_UNKNOWN;
+    else if (s3_addr(f, peer))
+        return; /* SageMaker's own S3 path (data in, model artifacts out) */
+    else
+        cls = f->ranges ? ISO_PUBLIC : ISO_UNCLASSIFIED;
+    flows_eni_key(key, r->eni.p, r->eni.n);
+    addr_key(peer, key + FLOWS_ENI_KEY);
+    key[FLOWS_ENI_KEY + FLOWS_ADDR_KEY] = cls;
+}
+
+void flows_egress_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
+{
+    if (!r->src.af || !r->dst.af || !flows_inside_addr(f, &r->src) || flows_inside_addr(f, &r->dst))
+        return;
+    uint32_t rec = r->eni.p ? flows_eni_of_id(f, r->eni.p, r->eni.n) : MV_NONE;
+    if (rec == MV_NONE || eni_at(f, rec)->owner == MW_NATGW)
+        return; /* (a NAT gateway forwards others' traffic: theirs is judged) */
+    flows_eni_key(key, r->eni.p, r->eni.n);
+    addr_key(&r->dst, key + FLOWS_ENI_KEY);
+    /* the service port: the lower of the two (a reply goes from it to an
+     * ephemeral port); 0xffff when the protocol has no ports */
+    uint8_t *pk = key + FLOWS_ENI_KEY + FLOWS_ADDR_KEY;
+    int32_t port = r->sport >= 0 && (r->dport < 0 || r->sport < r->dport) ? r->sport : r->dport;
+    bool ports = (r->proto == MV_TCP || r->proto == MV_UDP) && port >= 0;
+    uint16_t pr = r->proto >= 0 ? (uint16_t)r->proto : 0xffff, po = ports ? (uint16_t)port : 0xffff;
+    pk[0] = (uint8_t)pr, pk[1] = (uint8_t)(pr >> 8), pk[2] = (uint8_t)po, pk[3] = (uint8_t)(po >> 8);
 }
 
 static bool same_sgs(const mv_placement *p, const mv_eni *e)
@@ -444,6 +547,24 @@ static const fl_range *range_of(const fl_ranges *r, const ip_addr *a)
     return best;
 }
 
+static bool s3_addr(const mlvpc_flows *f, const ip_addr *a)
+{
+    const fl_range *g = f->ranges ? range_of(f->ranges, a) : NULL;
+    if (g && strcmp(f->ranges->names[g->service], "S3") == 0)
+        return true;
+    const mlvpc_model *m = f->model;
+    for (uint32_t i = 0; i < m->tab[MK_PL].n; i++) {
+        const mv_pl *pl = MV_AT(m, MK_PL, mv_pl, i);
+        size_t n = pl->pl_name ? strlen(pl->pl_name) : 0;
+        if (n < 3 || strcmp(pl->pl_name + n - 3, ".s3") != 0)
+            continue;
+        for (uint32_t e = 0; e < pl->nentries; e++)
+            if (ip_prefix_contains(&pl->entries[e], a))
+                return true;
+    }
+    return false;
+}
+
 bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
 {
     if (!r->eni.p)
@@ -452,9 +573,13 @@ bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
     const mlvpc_model *m = f->model;
     if (i == MV_NONE || MV_AT(m, MK_ENI, mv_eni, i)->owner != MW_NATGW)
         return false;
-    /* the other end: NAT -> AWS, or AWS -> NAT */
-    const ip_addr *peer = flows_private_addr(&r->src) ? &r->dst : &r->src;
-    if (!peer->af || flows_private_addr(peer))
+    /* the other end: NAT -> AWS, or AWS -> NAT. A NAT gateway's interface
+     * records each byte twice, on the leg between the workload and the NAT
+     * gateway (the far address unchanged) and on the translated leg from or
+     * to the NAT gateway's own address: only the second counts. */
+    bool out = flows_inside_addr(f, &r->src);
+    const ip_addr *peer = out ? &r->dst : &r->src, *own = out ? &r->src : &r->dst;
+    if (!peer->af || flows_inside_addr(f, peer) || flows_eni_of_addr(f, own) != i)
         return false;
     const fl_range *g = range_of(f->ranges, peer);
     if (!g)
@@ -462,7 +587,7 @@ bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
     const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);
     const char *region = e->r.region ? model_str(m, e->r.region) : NULL;
     memset(key, 0, FLOWS_ENI_KEY + FLOWS_SERVICE_KEY + 1);
-    memcpy(key, r->eni.p, r->eni.n < FLOWS_ENI_KEY ? r->eni.n : FLOWS_ENI_KEY);
+    flows_eni_key(key, r->eni.p, r->eni.n);
     const char *svc = f->ranges->names[g->service];
     memcpy(key + FLOWS_ENI_KEY, svc, strlen(svc) < FLOWS_SERVICE_KEY ? strlen(svc) : FLOWS_SERVICE_KEY);
     key[FLOWS_ENI_KEY + FLOWS_SERVICE_KEY] = region && strcmp(region, f->ranges->names[g->region]) == 0;
@@ -471,7 +596,111 @@ bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key)
 
 /* ------------------------------------------------------------------ REJECTs explained */
 
-#include "reach.h"
+
+/* Whether a blocking component is the recording interface's: one of its
+ * security groups or its subnet's network ACL (what rejected the record). */
+static bool at_recorder(const mlvpc_model *m, uint32_t eni, const char *component)
+{
+    if (eni == MV_NONE)
+        return false;
+    const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, eni);
+    if (strcmp(component, model_str(m, e->r.id)) == 0)
+        return true;
+    for (uint32_t i = 0; i < e->nsgs; i++)
+        if (strcmp(component, model_str(m, e->sgs[i].sym)) == 0)
+            return true;
+    if (e->subnet.idx == MV_NONE)
+        return false;
+    uint32_t acl = MV_AT(m, MK_SUBNET, mv_subnet, e->subnet.idx)->nacl;
+    return acl != MV_NONE && strcmp(component, model_str(m, model_res(m, MK_NACL, acl)->id)) == 0;
+}
+
+static void explain_one(mlvpc_flows *f, reach_engine *e, const fl_key *k, fl_explained *x)
+{
+    if (k->bpa) { /* the record says why */
+        x->verdict = RV_UNREACHABLE;
+        x->at_recorder = true;
+        snprintf(x->component, sizeof x->component, "block-public-access");
+        snprintf(x->rule, sizeof x->rule, "reject-reason BPA: VPC Block Public Access");
+        return;
+    }
+    char from[IP_STR_MAX], to[IP_STR_MAX];
+    /* an address outside the model's networks is "the internet" to it */
+    if (flows_inside_addr(f, &k->src))
+        ip_addr_str(&k->src, from);
+    else
+        snprintf(from, sizeof from, "internet");
+    ip_addr_str(&k->dst, to);
+    reach_query q = { .from = from, .to = to, .proto = k->proto >= 0 ? k->proto : MV_PROTO_ALL };
+    if ((k->proto == MV_TCP || k->proto == MV_UDP) && k->dport >= 0)
+        q.port_lo = q.port_hi = (uint16_t)k->dport;
+    else if (k->proto == MV_TCP || k->proto == MV_UDP)
+        q.port_hi = 65535;
+    reach_result res;
+    int rc = reach_run(e, &q, &res);
+    if (rc != 0) {
+        x->verdict = RV_INDETERMINATE;
+        snprintf(x->missing, sizeof x->missing, "%s", rc == -1 ? res.error : "out of memory");
+        reach_result_release(&res);
+        return;
+    }
+    x->verdict = res.verdict;
+    uint32_t rec = flows_eni_of_id(f, k->eni, strlen(k->eni));
+    /* the block at the recording interface first, else the first block */
+    for (int pass = 0; pass < 2 && !x->component[0]; pass++)
+        for (uint32_t t = 0; t < res.ntraces && !x->component[0]; t++)
+            for (uint32_t b = 0; b < res.traces[t].nblocks && !x->component[0]; b++) {
+                const reach_block *bl = &res.traces[t].blocks[b];
+                bool here = at_recorder(f->model, rec, bl->component);
+                if (pass == 1 || here) {
+                    x->ret = bl->ret;
+                    x->at_recorder = here;
+                    snprintf(x->component, sizeof x->component, "%s", bl->component);
+                    snprintf(x->rule, sizeof x->rule, "%s", bl->rule);
+                }
+            }
+    for (uint32_t t = 0; t < res.ntraces && !x->missing[0]; t++)
+        if (res.traces[t].missing[0])
+            snprintf(x->missing, sizeof x->missing, "%s", res.traces[t].missing);
+    reach_result_release(&res);
+}
+
+/* Egress to an address outside the model's networks that the model says
+ * the interface can reach neither as a new connection nor as a reply (the
+ * internet cannot reach it either; reach takes sources by interface, so an
+ * arbitrary public address stands for this one): the records contradict
+ * the model. */
+static bool contradicts(reach_engine *e, const fl_key *k)
+{
+    char to[IP_STR_MAX];
+    ip_addr_str(&k->dst, to);
+    reach_query out = { .from = k->eni, .to = to, .proto = k->proto >= 0 ? k->proto : MV_PROTO_ALL, .port_hi = 65535 };
+    if (k->dport >= 0)
+        out.port_lo = out.port_hi = (uint16_t)k->dport;
+    reach_query in = out;
+    in.from = "internet";
+    in.to = k->eni;
+    reach_result res;
+    int rc = reach_run(e, &out, &res);
+    bool no = rc == 0 && res.verdict == RV_UNREACHABLE;
+    reach_result_release(&res);
+    if (!no)
+        return false;
+    rc = reach_run(e, &in, &res);
+    no = rc == 0 && res.verdict == RV_UNREACHABLE;
+    reach_result_release(&res);
+    return no;
+}
+
+static mlvpc_status nomem(mlvpc_diag *err)
+{
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->status = MLVPC_ERR_NOMEM;
+        snprintf(err->text, sizeof err->text, "out of memory");
+    }
+    return MLVPC_ERR_NOMEM;
+}
 
 mlvpc_status mlvpc_flows_explain(mlvpc_flows *f, mlvpc_diag *err)
 {
@@ -479,107 +708,36 @@ mlvpc_status mlvpc_flows_explain(mlvpc_flows *f, mlvpc_diag *err)
         return MLVPC_OK;
     uint32_t *idx;
     long n = flows_top(f, FT_REJECT, FO_RECORDS, f->top, &idx);
-    reach_engine *e = n > 0 ? reach_engine_new(f->model) : NULL;
+    const fmap *eg = &f->t[FT_EGRESS];
+    reach_engine *e = reach_engine_new(f->model);
     free(f->explained);
+    free(f->contradict);
     f->explained = n > 0 ? calloc((size_t)n, sizeof *f->explained) : NULL;
-    f->nexplained = 0;
-    if (n < 0 || (n > 0 && (!e || !f->explained))) {
+    f->contradict = eg->n ? calloc(eg->n, sizeof *f->contradict) : NULL;
+    f->nexplained = f->ncontradict = 0;
+    if (n < 0 || !e || (n > 0 && !f->explained) || (eg->n && !f->contradict)) {
         free(idx);
         reach_engine_free(e);
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->status = MLVPC_ERR_NOMEM;
-            snprintf(err->text, sizeof err->text, "out of memory");
-        }
-        return MLVPC_ERR_NOMEM;
+        return nomem(err);
     }
     for (long i = 0; i < n; i++) {
         fl_key k;
         flows_key(FT_REJECT, fmap_key(&f->t[FT_REJECT], idx[i]), &k);
-        char from[IP_STR_MAX], to[IP_STR_MAX];
         if (!k.src.af || !k.dst.af)
             continue;
-        /* a public source is "the internet" to the model */
-        if (flows_private_addr(&k.src))
-            ip_addr_str(&k.src, from);
-        else
-            snprintf(from, sizeof from, "internet");
-        ip_addr_str(&k.dst, to);
-        reach_query q = { .from = from, .to = to, .proto = k.proto >= 0 ? k.proto : MV_PROTO_ALL };
-        if ((k.proto == MV_TCP || k.proto == MV_UDP) && k.dport >= 0)
-            q.port_lo = q.port_hi = (uint16_t)k.dport;
-        else if (k.proto == MV_TCP || k.proto == MV_UDP)
-            q.port_hi = 65535;
-        reach_result res;
-        fl_explained *x = &f->explained[f->nexplained];
+        fl_explained *x = &f->explained[f->nexplained++];
         x->slot = idx[i];
-        int rc = reach_run(e, &q, &res);
-        if (rc == -2) {
-            reach_result_release(&res);
-            break;
-        }
-        f->nexplained++;
-        if (rc == -1) {
-            x->verdict = RV_INDETERMINATE;
-            snprintf(x->missing, sizeof x->missing, "%s", res.error);
-        } else {
-            x->verdict = res.verdict;
-            for (uint32_t t = 0; t < res.ntraces; t++) {
-                const reach_trace *tr = &res.traces[t];
-                if (tr->nblocks && !x->component[0]) {
-                    x->ret = tr->blocks[0].ret;
-                    snprintf(x->component, sizeof x->component, "%s", tr->blocks[0].component);
-                    snprintf(x->rule, sizeof x->rule, "%s", tr->blocks[0].rule);
-                }
-                if (tr->missing[0] && !x->missing[0])
-                    snprintf(x->missing, sizeof x->missing, "%s", tr->missing);
-            }
-        }
-        reach_result_release(&res);
+        explain_one(f, e, &k, x);
     }
     free(idx);
-    /* Internet traffic of interfaces the model says cannot reach the
-     * internet at all: the records contradict the model. */
-    const fmap *inet = &f->t[FT_INET];
-    free(f->contradict);
-    f->contradict = inet->n ? calloc(inet->n, sizeof *f->contradict) : NULL;
-    f->ncontradict = 0;
-    if (inet->n && !e)
-        e = reach_engine_new(f->model);
-    for (uint32_t i = 0; f->contradict && e && i < inet->cap; i++) {
-        if (!fmap_used(inet, i))
-            continue;
+    for (uint32_t i = 0; i < eg->cap; i++) {
         fl_key k;
-        flows_key(FT_INET, fmap_key(inet, i), &k);
-        if (flows_eni_of_id(f, k.eni, strlen(k.eni)) == MV_NONE)
+        if (!fmap_used(eg, i))
             continue;
-        reach_query q = { .from = k.eni, .to = "internet", .proto = MV_PROTO_ALL, .port_hi = 65535 };
-        reach_result res;
-        int rc = reach_run(e, &q, &res);
-        if (rc == 0 && res.verdict == RV_UNREACHABLE)
+        flows_key(FT_EGRESS, fmap_key(eg, i), &k);
+        if (contradicts(e, &k))
             f->contradict[f->ncontradict++] = i;
-        reach_result_release(&res);
     }
     reach_engine_free(e);
-    /* Accepted traffic of a network-isolated job or model: there should be none. */
-    const fmap *en = &f->t[FT_ENI];
-    free(f->isolated);
-    f->isolated = en->n ? calloc(en->n, sizeof *f->isolated) : NULL;
-    f->nisolated = 0;
-    for (uint32_t i = 0; f->isolated && i < en->cap; i++) {
-        if (!fmap_used(en, i))
-            continue;
-        fl_key k;
-        flows_key(FT_ENI, fmap_key(en, i), &k);
-        uint32_t eni = flows_eni_of_id(f, k.eni, strlen(k.eni)), ri;
-        mv_kind kind;
-        const fmap_val *v = fmap_val_at(en, i);
-        if (eni == MV_NONE || v->records <= v->extra || !flows_eni_resource(f->model, eni, &kind, &ri))
-            continue;
-        mv_tri iso = kind == MK_JOB ? MV_AT(f->model, MK_JOB, mv_job, ri)->isolation
-                   : kind == MK_MODEL ? MV_AT(f->model, MK_MODEL, mv_model_res, ri)->isolation : MV_FALSE;
-        if (iso == MV_TRUE)
-            f->isolated[f->nisolated++] = i;
-    }
     return MLVPC_OK;
 }

@@ -13,7 +13,9 @@
 #include "flows.h"
 
 static const char magic[8] = { 'M', 'L', 'V', 'P', 'F', 'L', 'O', 'W' };
-enum { PARTIAL_VERSION = 1, PARTIAL_MAX = 1u << 30 };
+enum { PARTIAL_VERSION = 2, PARTIAL_MAX = 1u << 30 };
+/* flags: the records were read with --model (the model's tables are filled) */
+enum { PARTIAL_JOINED = 1 };
 
 /* ------------------------------------------------------------------ writing */
 
@@ -76,6 +78,7 @@ static void payload(const mlvpc_flows *f, wbuf *w)
 {
     put_u64(w, (uint64_t)f->since);
     put_u64(w, (uint64_t)f->until);
+    put_u32(w, f->joined ? PARTIAL_JOINED : 0);
     const uint64_t sums[] = { f->files, f->in_bytes, f->text_bytes, f->lines, f->headers, f->outside, f->packets,
                               f->bytes, (uint64_t)f->first, (uint64_t)f->last };
     put_u32(w, sizeof sums / sizeof *sums);
@@ -199,9 +202,17 @@ static mlvpc_status fail(mlvpc_diag *err, mlvpc_status st, const char *path, con
 
 /* Merge the payload into f; false when it is malformed (f is then partly
  * merged: the caller discards it). */
-static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs)
+static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
 {
     int64_t since = (int64_t)get_u64(r), until = (int64_t)get_u64(r);
+    uint32_t flags = get_u32(r);
+    if (flags & ~(uint32_t)PARTIAL_JOINED)
+        return false;
+    if (f->model && !(flags & PARTIAL_JOINED)) {
+        *unjoined = true; /* its model tables were never filled: nothing merged */
+        return true;
+    }
+    f->joined = (flags & PARTIAL_JOINED) && (f->merged ? f->joined : true);
     if (f->merged && (since != f->since || until != f->until))
         *window_differs = true;
     f->since = since;
@@ -324,11 +335,15 @@ mlvpc_status mlvpc_flows_merge(mlvpc_flows *f, const char *path, mlvpc_diag *err
     else {
         rbuf body = { r.p, r.p + len, false };
         rbuf tail = { r.p + len, r.end, false };
-        bool differs = false;
+        bool differs = false, unjoined = false;
         if (get_u32(&tail) != (uint32_t)crc32(0, body.p, (uInt)len))
             st = fail(err, MLVPC_ERR_SYNTAX, name, "corrupt partial (checksum mismatch)");
-        else if (!merge(f, &body, &differs))
+        else if (!merge(f, &body, &differs, &unjoined))
             st = fail(err, MLVPC_ERR_SYNTAX, name, "corrupt partial (malformed content)");
+        else if (unjoined)
+            st = fail(err, MLVPC_ERR_USAGE, name,
+                      "made without --model: its cross-AZ, NAT, egress and isolation figures were never counted "
+                      "(make every partial with the --model given to merge)");
         else if (f->oom)
             st = fail(err, MLVPC_ERR_NOMEM, name, "out of memory (distinct keys)");
         else if (differs)

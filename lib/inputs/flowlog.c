@@ -229,8 +229,6 @@ static fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
     switch (f) {
     case FL_SRCADDR: return addr_of(p, n, &r->src) ? FL_E_NONE : FL_E_ADDRESS;
     case FL_DSTADDR: return addr_of(p, n, &r->dst) ? FL_E_NONE : FL_E_ADDRESS;
-    case FL_PKT_SRCADDR: return addr_of(p, n, &r->pkt_src) ? FL_E_NONE : FL_E_ADDRESS;
-    case FL_PKT_DSTADDR: return addr_of(p, n, &r->pkt_dst) ? FL_E_NONE : FL_E_ADDRESS;
     case FL_SRCPORT:
         if (!num_of(p, n, 65535, &v))
             return FL_E_NUMBER;
@@ -245,11 +243,6 @@ static fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
         if (!num_of(p, n, 255, &v))
             return FL_E_NUMBER;
         r->proto = (int16_t)v;
-        return FL_E_NONE;
-    case FL_TRAFFIC_PATH:
-        if (!num_of(p, n, 255, &v))
-            return FL_E_NUMBER;
-        r->traffic_path = (int16_t)v;
         return FL_E_NONE;
     case FL_PACKETS: /* (beyond 2^50 a window cannot count: 100 Gb/s for 10 minutes is 2^43 bytes) */
         return is_dash(p, n) || (u64_of(p, n, &r->packets) && r->packets < (1ull << 50)) ? FL_E_NONE : FL_E_NUMBER;
@@ -270,23 +263,15 @@ static fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
         else
             return FL_E_STATUS;
         return FL_E_NONE;
-    case FL_ACCOUNT: r->account = text_of(p, n); return FL_E_NONE;
     case FL_ENI: r->eni = text_of(p, n); return FL_E_NONE;
-    case FL_VPC: r->vpc = text_of(p, n); return FL_E_NONE;
-    case FL_SUBNET: r->subnet = text_of(p, n); return FL_E_NONE;
-    case FL_INSTANCE: r->instance = text_of(p, n); return FL_E_NONE;
-    case FL_AZ_ID: r->az_id = text_of(p, n); return FL_E_NONE;
-    case FL_REGION: r->region = text_of(p, n); return FL_E_NONE;
-    case FL_DIRECTION: r->direction = text_of(p, n); return FL_E_NONE;
-    case FL_PKT_SRC_SERVICE: r->pkt_src_service = text_of(p, n); return FL_E_NONE;
-    case FL_PKT_DST_SERVICE: r->pkt_dst_service = text_of(p, n); return FL_E_NONE;
-    default: return FL_E_NONE; /* read by nothing yet */
+    case FL_REJECT_REASON: r->bpa = word_is(p, n, "BPA"); return FL_E_NONE;
+    default: return FL_E_NONE; /* read by nothing */
     }
 }
 
 fl_error fl_parse(const fl_format *f, const char *line, size_t len, fl_rec *r)
 {
-    static const fl_rec blank = { .proto = -1, .sport = -1, .dport = -1, .traffic_path = -1, .start = -1, .end = -1 };
+    static const fl_rec blank = { .proto = -1, .sport = -1, .dport = -1, .start = -1, .end = -1 };
     *r = blank;
     if (len && line[len - 1] == '\r')
         len--; /* CRLF line ends */

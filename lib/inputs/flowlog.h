@@ -9,7 +9,9 @@
  *
  * fl_parse() splits one record in one pass over its bytes: no allocation,
  * no libc number parsing. Text fields point into the line; the line is
- * not modified.
+ * not modified. The fields the aggregation reads are checked (a bad
+ * number or address makes the record unusable), and so is srcport, the
+ * one other number of the default format; other columns are not read.
  */
 #ifndef MLVPC_FLOWLOG_H
 #define MLVPC_FLOWLOG_H
@@ -66,13 +68,13 @@ typedef struct fl_text {
 typedef struct fl_rec {
     uint8_t status; /* fl_status */
     uint8_t action; /* fl_action */
+    bool bpa;       /* reject-reason BPA (VPC Block Public Access) */
     int16_t proto;  /* -1 absent */
     int32_t sport, dport; /* -1 absent */
-    int16_t traffic_path; /* -1 absent */
     uint64_t packets, bytes; /* 0 when absent ("-"); below 2^50 */
     int64_t start, end; /* -1 absent */
-    ip_addr src, dst, pkt_src, pkt_dst; /* af 0: absent */
-    fl_text account, eni, vpc, subnet, instance, az_id, region, direction, pkt_src_service, pkt_dst_service;
+    ip_addr src, dst; /* af 0: absent */
+    fl_text eni;
 } fl_rec;
 
 /* Why a record could not be used (counted per reason). */

@@ -24,7 +24,8 @@ static const list lists[] = {
     { "destinations_by_packets", "destinations by packets", FT_DST, FO_PACKETS },
     { "pairs_by_packets", "source and destination pairs by packets", FT_PAIR, FO_PACKETS },
     { "ports_by_bytes", "protocols and destination ports by bytes", FT_PORT, FO_BYTES },
-    { "rejects", "REJECT records by source, destination, protocol and port", FT_REJECT, FO_RECORDS },
+    { "rejects", "REJECT records by source, destination, protocol, port and recording interface", FT_REJECT,
+      FO_RECORDS },
     { "interfaces_by_bytes", "interfaces by bytes", FT_ENI, FO_BYTES },
     { "internet_egress_by_interface", "interfaces by bytes from a private to a public address", FT_INET, FO_BYTES },
     { "cross_az_by_bytes", "cross-AZ interface pairs by bytes (with --model)", FT_XAZ, FO_BYTES },
@@ -88,6 +89,12 @@ typedef struct joined {
     long ninet;
 } joined;
 
+/* S3 and DynamoDB have gateway endpoints (no charge); other services interface endpoints. */
+static bool gateway_service(const char *service)
+{
+    return strcmp(service, "S3") == 0 || strcmp(service, "DYNAMODB") == 0;
+}
+
 static bool is_sagemaker(const mlvpc_flows *f, const char *eni)
 {
     uint32_t i = flows_eni_of_id(f, eni, strlen(eni));
@@ -123,7 +130,7 @@ static bool join(const mlvpc_flows *f, joined *j)
     }
     for (unsigned s = 0; s < j->nsvc; s++) {
         /* S3 and DynamoDB: a gateway endpoint; others: an interface endpoint, if the service has one */
-        bool gw = strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0;
+        bool gw = gateway_service(j->svc[s].service);
         double per_gb = f->prices.nat_per_gb - (gw ? f->prices.gateway_per_gb : f->prices.vpce_per_gb);
         j->svc[s].saving = (double)j->svc[s].same_region_bytes / f->prices.gb_bytes * (per_gb > 0 ? per_gb : 0);
     }
@@ -143,9 +150,11 @@ static bool join(const mlvpc_flows *f, joined *j)
     return true;
 }
 
-/* Interface endpoints none of whose interfaces has a record: calls back
- * with each and its monthly cost (an hourly charge per interface/AZ). */
-static void idle_endpoints(const mlvpc_flows *f, void (*each)(void *, const mv_vpce *, double), void *ctx)
+/* Interface endpoints none of whose interfaces has an OK record: calls
+ * back with each, its monthly cost (an hourly charge per interface/AZ), and
+ * whether the logs cover every one of its interfaces (NODATA records: the
+ * log ran and saw nothing). Without them, "no record" says nothing. */
+static void idle_endpoints(const mlvpc_flows *f, void (*each)(void *, const mv_vpce *, double, bool), void *ctx)
 {
     const mlvpc_model *m = f->model;
     for (uint32_t v = 0; v < m->tab[MK_VPCE].n; v++) {
@@ -153,15 +162,17 @@ static void idle_endpoints(const mlvpc_flows *f, void (*each)(void *, const mv_v
         if (e->type != ME_INTERFACE || !e->nenis)
             continue;
         uint64_t records = 0;
+        bool covered = true;
         for (uint32_t i = 0; i < e->nenis; i++) {
-            uint8_t k[FLOWS_ENI_KEY] = { 0 };
+            uint8_t k[FLOWS_ENI_KEY];
             const char *id = model_str(m, e->enis[i].sym);
-            memcpy(k, id, strlen(id) < FLOWS_ENI_KEY ? strlen(id) : FLOWS_ENI_KEY);
+            flows_eni_key(k, id, strlen(id));
             const fmap_val *c = fmap_find(&f->t[FT_ENI], k, fmap_hash(&f->t[FT_ENI], k));
             records += c ? c->records : 0;
+            covered = covered && (c || fmap_find(&f->t[FT_NODATA], k, fmap_hash(&f->t[FT_NODATA], k)));
         }
         if (!records)
-            each(ctx, e, (double)e->nenis * f->prices.vpce_per_az_hour * f->prices.hours_per_month);
+            each(ctx, e, (double)e->nenis * f->prices.vpce_per_az_hour * f->prices.hours_per_month, covered);
     }
 }
 
@@ -169,17 +180,20 @@ typedef struct idle_ctx {
     jw *w;
     FILE *out;
     const mlvpc_flows *f;
+    bool covered; /* report the covered ones, or the others */
     double total;
     unsigned n;
 } idle_ctx;
 
-static void on_idle(void *ctx, const mv_vpce *e, double monthly)
+static void on_idle(void *ctx, const mv_vpce *e, double monthly, bool covered)
 {
     idle_ctx *c = ctx;
     const mlvpc_model *m = c->f->model;
+    if (covered != c->covered)
+        return;
     c->total += monthly;
     c->n++;
-    if (c->w) {
+    if (c->w && covered) {
         jw_obj(c->w);
         jw_kstr(c->w, "endpoint", model_str(m, e->r.id));
         jw_kstr(c->w, "service", e->service_name);
@@ -187,14 +201,110 @@ static void on_idle(void *ctx, const mv_vpce *e, double monthly)
         jw_key(c->w, "monthly_cost");
         jw_num(c->w, monthly);
         jw_obj_end(c->w);
+    } else if (c->w) {
+        jw_str(c->w, model_str(m, e->r.id));
     } else {
-        fprintf(c->out, "  %s  %s  %u interface%s, about %.2f %s a month\n", model_str(m, e->r.id),
-                e->service_name ? e->service_name : "?", e->nenis, e->nenis == 1 ? "" : "s", monthly,
-                c->f->prices.currency);
+        fprintf(c->out, "  %s  %s  %u interface%s", model_str(m, e->r.id), e->service_name ? e->service_name : "?",
+                e->nenis, e->nenis == 1 ? "" : "s");
+        if (covered)
+            fprintf(c->out, ", about %.2f %s a month", monthly, c->f->prices.currency);
+        fputc('\n', c->out);
     }
 }
 
-static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
+static const char *const iso_peer_names[] = { "", "other_interface", "unknown_address", "public",
+                                              "public_unclassified" };
+
+/* The findings of the join, in both formats: calls back with each. */
+typedef struct finding {
+    const char *id, *status, *message;
+    fl_table t;
+    uint32_t slot;
+} finding;
+
+static const char *const iso_messages[] = {
+    [ISO_OTHER] = "a network-isolated workload's interface exchanged traffic with another resource's interface: "
+                  "there should be none",
+    [ISO_UNKNOWN] = "a network-isolated workload's interface exchanged traffic with an address of the network that "
+                    "no interface of the model holds: another instance of the same workload (started after the "
+                    "snapshot) or not, the model cannot tell",
+    [ISO_PUBLIC] = "a network-isolated workload's interface exchanged traffic with a public address outside S3: "
+                   "there should be none",
+    [ISO_UNCLASSIFIED] = "a network-isolated workload's interface exchanged traffic with a public address: S3 "
+                         "(SageMaker's own data path) or not, --ip-ranges would tell",
+};
+
+static bool findings(const mlvpc_flows *f, void (*each)(void *, const finding *), void *ctx)
+{
+    uint32_t *idx;
+    long n = flows_top(f, FT_ISO, FO_BYTES, f->t[FT_ISO].n, &idx);
+    if (n < 0)
+        return false;
+    for (long i = 0; i < n; i++) {
+        fl_key k;
+        flows_key(FT_ISO, fmap_key(&f->t[FT_ISO], idx[i]), &k);
+        if (k.iso_peer < ISO_OTHER || k.iso_peer > ISO_UNCLASSIFIED)
+            continue; /* (not written by this version) */
+        bool unsure = k.iso_peer == ISO_UNKNOWN || k.iso_peer == ISO_UNCLASSIFIED;
+        finding x = { "ISOLATED-WORKLOAD-TRAFFIC", unsure ? "indeterminate" : "fail", iso_messages[k.iso_peer],
+                      FT_ISO, idx[i] };
+        each(ctx, &x);
+    }
+    free(idx);
+    for (uint32_t i = 0; i < f->ncontradict; i++) {
+        finding x = { "INTERNET-TRAFFIC-CONTRADICTS-MODEL", "fail",
+                      "the interface exchanged traffic with an address outside the model's networks that the model "
+                      "says it cannot reach, nor be reached from: the configuration changed, or the model is "
+                      "incomplete",
+                      FT_EGRESS, f->contradict[i] };
+        each(ctx, &x);
+    }
+    return true;
+}
+
+typedef struct j_ctx {
+    jw *w;
+    const mlvpc_flows *f;
+} j_ctx;
+
+static void j_finding(void *ctx, const finding *x)
+{
+    jw *w = ((j_ctx *)ctx)->w;
+    const mlvpc_flows *f = ((j_ctx *)ctx)->f;
+    jw_obj(w);
+    jw_kstr(w, "finding", x->id);
+    jw_kstr(w, "status", x->status);
+    jw_kstr(w, "message", x->message);
+    jw_key(w, "evidence");
+    j_row(w, f, x->t, x->slot);
+    jw_obj_end(w);
+}
+
+typedef struct t_ctx {
+    FILE *out;
+    const mlvpc_flows *f;
+    unsigned n;
+} t_ctx;
+
+static void t_finding(void *ctx, const finding *x)
+{
+    t_ctx *c = ctx;
+    fl_key k;
+    char lb[160], a[IP_STR_MAX], p[16];
+    const fmap_val *v = fmap_val_at(&c->f->t[x->t], x->slot);
+    flows_key(x->t, fmap_key(&c->f->t[x->t], x->slot), &k);
+    const char *l = flows_eni_label(c->f, k.eni, lb, sizeof lb);
+    fprintf(c->out, "  %s%s %s (%s) with %s", x->id, strcmp(x->status, "fail") ? " (indeterminate)" : "", k.eni,
+            l ? l : "?", addr(&k.dst, a));
+    if (x->t == FT_EGRESS && k.proto >= 0)
+        fprintf(c->out, " %s", proto_text(k.proto, p, sizeof p));
+    if (x->t == FT_EGRESS && k.dport >= 0)
+        fprintf(c->out, " %d", k.dport);
+    fprintf(c->out, ": %" PRIu64 " records, %" PRIu64 " bytes\n    %s\n", v->records, v->bytes, x->message);
+    c->n++;
+}
+
+static bool j_model(jw *w, const mlvpc_flows *f, const joined *j)
 {
     jw_key(w, "model");
     jw_obj(w);
@@ -226,8 +336,7 @@ static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
             jw_kstr(w, "service", j->svc[s].service);
             jw_kuint(w, "bytes", j->svc[s].bytes);
             jw_kuint(w, "same_region_bytes", j->svc[s].same_region_bytes);
-            jw_kstr(w, "endpoint", strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0
-                                       ? "gateway" : "interface");
+            jw_kstr(w, "endpoint", gateway_service(j->svc[s].service) ? "gateway" : "interface");
             jw_key(w, "saving");
             jw_num(w, j->svc[s].saving);
             jw_key(w, "monthly_saving");
@@ -241,33 +350,25 @@ static void j_model(jw *w, const mlvpc_flows *f, const joined *j)
     }
     jw_key(w, "idle_interface_endpoints");
     jw_arr(w);
-    idle_ctx c = { .w = w, .f = f };
+    idle_ctx c = { .w = w, .f = f, .covered = true };
     idle_endpoints(f, on_idle, &c);
+    jw_arr_end(w);
+    jw_key(w, "uncovered_interface_endpoints");
+    jw_arr(w);
+    idle_ctx u = { .w = w, .f = f, .covered = false };
+    idle_endpoints(f, on_idle, &u);
     jw_arr_end(w);
     jw_kstr(w, "currency", f->prices.currency);
     jw_key(w, "findings");
     jw_arr(w);
-    for (uint32_t i = 0; i < f->nisolated; i++) {
-        jw_obj(w);
-        jw_kstr(w, "finding", "ISOLATED-WORKLOAD-TRAFFIC");
-        jw_kstr(w, "message", "a network-isolated job or model's interface accepted traffic: there should be none");
-        jw_key(w, "evidence");
-        j_row(w, f, FT_ENI, f->isolated[i]);
-        jw_obj_end(w);
-    }
-    for (uint32_t i = 0; i < f->ncontradict; i++) {
-        jw_obj(w);
-        jw_kstr(w, "finding", "INTERNET-TRAFFIC-CONTRADICTS-MODEL");
-        jw_kstr(w, "message", "the interface sent traffic to public addresses, which the model says it cannot reach");
-        jw_key(w, "evidence");
-        j_row(w, f, FT_INET, f->contradict[i]);
-        jw_obj_end(w);
-    }
+    j_ctx jc = { w, f };
+    bool ok = findings(f, j_finding, &jc);
     jw_arr_end(w);
     jw_obj_end(w);
+    return ok;
 }
 
-static void t_model(FILE *out, const mlvpc_flows *f, const joined *j)
+static bool t_model(FILE *out, const mlvpc_flows *f, const joined *j)
 {
     char lb[160];
     fprintf(out, "\nwith the model:\n");
@@ -292,7 +393,7 @@ static void t_model(FILE *out, const mlvpc_flows *f, const joined *j)
         if (!j->nsvc)
             fprintf(out, "  none\n");
         for (unsigned s = 0; s < j->nsvc; s++) {
-            bool gw = strcmp(j->svc[s].service, "S3") == 0 || strcmp(j->svc[s].service, "DYNAMODB") == 0;
+            bool gw = gateway_service(j->svc[s].service);
             fprintf(out, "  %-16s %14" PRIu64 " bytes (%" PRIu64 " in the NAT's region): a%s endpoint would save %.2f %s",
                     j->svc[s].service, j->svc[s].bytes, j->svc[s].same_region_bytes, gw ? " gateway" : "n interface",
                     j->svc[s].saving, f->prices.currency);
@@ -302,32 +403,23 @@ static void t_model(FILE *out, const mlvpc_flows *f, const joined *j)
         }
     }
     fprintf(out, "findings:\n");
-    if (!f->ncontradict && !f->nisolated)
+    t_ctx tc = { .out = out, .f = f };
+    bool ok = findings(f, t_finding, &tc);
+    if (!tc.n)
         fprintf(out, "  none\n");
-    for (uint32_t i = 0; i < f->nisolated; i++) {
-        fl_key k;
-        const fmap_val *v = fmap_val_at(&f->t[FT_ENI], f->isolated[i]);
-        flows_key(FT_ENI, fmap_key(&f->t[FT_ENI], f->isolated[i]), &k);
-        const char *l = flows_eni_label(f, k.eni, lb, sizeof lb);
-        fprintf(out, "  %s (%s) belongs to a network-isolated workload and has %" PRIu64 " ACCEPT records (%" PRIu64
-                     " bytes): there should be none\n", k.eni, l ? l : "?", v->records - v->extra, v->bytes);
-    }
-    for (uint32_t i = 0; i < f->ncontradict; i++) {
-        fl_key k;
-        const fmap_val *v = fmap_val_at(&f->t[FT_INET], f->contradict[i]);
-        flows_key(FT_INET, fmap_key(&f->t[FT_INET], f->contradict[i]), &k);
-        const char *l = flows_eni_label(f, k.eni, lb, sizeof lb);
-        fprintf(out, "  %s (%s) sent %" PRIu64 " bytes in %" PRIu64 " records to public addresses, which the model "
-                     "says it cannot reach: the configuration changed, or the model is incomplete\n",
-                k.eni, l ? l : "?", v->bytes, v->records);
-    }
-    fprintf(out, "interface endpoints without a record in these logs:\n");
-    idle_ctx c = { .out = out, .f = f };
+    fprintf(out, "interface endpoints without traffic (the logs cover their interfaces: NODATA records):\n");
+    idle_ctx c = { .out = out, .f = f, .covered = true };
     idle_endpoints(f, on_idle, &c);
     if (!c.n)
         fprintf(out, "  none\n");
     else
         fprintf(out, "  %u endpoint%s, about %.2f %s a month\n", c.n, c.n == 1 ? "" : "s", c.total, f->prices.currency);
+    idle_ctx u = { .out = out, .f = f, .covered = false };
+    fprintf(out, "interface endpoints without a record, not covered by these logs (no NODATA record):\n");
+    idle_endpoints(f, on_idle, &u);
+    if (!u.n)
+        fprintf(out, "  none\n");
+    return ok;
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -350,9 +442,30 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
     case FT_SRC: jw_kstr(w, "address", addr(&k.src, a)); break;
     case FT_DST: jw_kstr(w, "address", addr(&k.dst, a)); break;
     case FT_ENI:
+    case FT_NODATA:
     case FT_INET:
         jw_kstr(w, "interface", k.eni);
         jw_kstr(w, "belongs_to", flows_eni_label(f, k.eni, lb, sizeof lb));
+        break;
+    case FT_EGRESS:
+    case FT_ISO:
+        jw_kstr(w, "interface", k.eni);
+        jw_kstr(w, "belongs_to", flows_eni_label(f, k.eni, lb, sizeof lb));
+        jw_kstr(w, t == FT_ISO ? "peer" : "destination", addr(&k.dst, a));
+        if (t == FT_ISO)
+            jw_kstr(w, "peer_kind", iso_peer_names[k.iso_peer <= ISO_UNCLASSIFIED ? k.iso_peer : 0]);
+        if (t == FT_EGRESS) {
+            jw_key(w, "protocol");
+            if (k.proto < 0)
+                jw_null(w);
+            else
+                jw_int(w, k.proto);
+            jw_key(w, "service_port");
+            if (k.dport < 0)
+                jw_null(w);
+            else
+                jw_int(w, k.dport);
+        }
         break;
     case FT_AWS:
         jw_kstr(w, "nat_interface", k.eni);
@@ -383,6 +496,10 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
             else
                 jw_int(w, k.dport);
         }
+        if (t == FT_REJECT) {
+            jw_kstr(w, "interface", k.eni);
+            jw_kbool(w, "reject_reason_bpa", k.bpa);
+        }
     }
     j_counts(w, fmap_val_at(&f->t[t], slot));
     const fl_explained *x = t == FT_REJECT ? explained(f, slot) : NULL;
@@ -393,6 +510,7 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
         jw_kstr(w, "blocked_by", x->component[0] ? x->component : NULL);
         jw_kstr(w, "direction", x->component[0] ? x->ret ? "return" : "forward" : NULL);
         jw_kstr(w, "rule", x->rule[0] ? x->rule : NULL);
+        jw_kbool(w, "at_recording_interface", x->at_recorder);
         jw_kstr(w, "missing", x->missing[0] ? x->missing : NULL);
         jw_obj_end(w);
     }
@@ -465,7 +583,8 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
     jw_key(&w, "tables");
     jw_obj(&w);
     static const char *const tnames[FT_COUNT] = { "sources", "destinations", "pairs", "ports", "rejects", "interfaces",
-                                                  "internet_egress", "cross_az", "nat_aws_services" };
+                                                  "nodata_interfaces", "internet_egress", "cross_az",
+                                                  "nat_aws_services", "egress_destinations", "isolated_peers" };
     for (int t = 0; t < FT_COUNT; t++) {
         jw_key(&w, tnames[t]);
         jw_obj(&w);
@@ -483,8 +602,10 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
         joined j;
         if (!join(f, &j))
             return false;
-        j_model(&w, f, &j);
+        bool mok = j_model(&w, f, &j);
         free(j.inet);
+        if (!mok)
+            return false;
     }
     jw_kint(&w, "top_n", f->top);
     jw_key(&w, "top");
@@ -529,10 +650,11 @@ static void t_row(FILE *out, const mlvpc_flows *f, fl_table t, uint32_t slot)
         fprintf(out, "%s -> %s %s", addr(&k.src, a), addr(&k.dst, b), proto_text(k.proto, p, sizeof p));
         if (k.dport >= 0)
             fprintf(out, " %d", k.dport);
-        fputc('\n', out);
+        fprintf(out, " at %s%s\n", k.eni, k.bpa ? " (reject-reason BPA)" : "");
         const fl_explained *x = explained(f, slot);
         if (x && x->verdict == 1)
-            fprintf(out, "%45s rejected by %s (%s)%s\n", "", x->component, x->rule, x->ret ? " on the return path" : "");
+            fprintf(out, "%45s rejected by %s (%s)%s%s\n", "", x->component, x->rule,
+                    x->ret ? " on the return path" : "", x->at_recorder ? "" : ", not at the recording interface");
         else if (x && x->verdict == 0)
             fprintf(out, "%45s the model would allow it: the configuration changed since, or the model is "
                          "incomplete\n", "");
@@ -549,6 +671,9 @@ static void t_row(FILE *out, const mlvpc_flows *f, fl_table t, uint32_t slot)
         fputc('\n', out);
         break;
     }
+    case FT_NODATA: fprintf(out, "%s\n", k.eni); break;
+    case FT_EGRESS:
+    case FT_ISO: fprintf(out, "%s -> %s\n", k.eni, addr(&k.dst, a)); break;
     case FT_XAZ: fprintf(out, "%s -> %s\n", k.eni, k.eni2); break;
     case FT_AWS: fprintf(out, "%s %s%s\n", k.eni, k.service, k.same_region ? "" : " (another region)"); break;
     case FT_COUNT: break;
@@ -606,8 +731,10 @@ static bool t_report(const mlvpc_flows *f, FILE *out)
         joined j;
         if (!join(f, &j))
             return false;
-        t_model(out, f, &j);
+        bool mok = t_model(out, f, &j);
         free(j.inet);
+        if (!mok)
+            return false;
     }
     bool exact = true;
     for (int t = 0; t < FT_COUNT; t++)

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { FMAP_KEY_MAX = 64 };
+enum { FMAP_KEY_MAX = 80 };
 
 typedef struct fmap_val {
     uint64_t records, packets, bytes, extra; /* extra: the table's own counter */

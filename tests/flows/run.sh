@@ -72,6 +72,25 @@ check "a partial of another format version is refused" sh -c "test $rc -eq 2 && 
 "$bin" flows merge "$tmp/p1.bin" "$tmp/w.bin" >/dev/null 2>"$tmp/err"
 rc=$?
 check "partials of different time windows are refused" sh -c "test $rc -eq 2 && grep -q 'another --since' '$tmp/err'"
+# The model's tables merge like the others; a partial made without --model
+# cannot serve a merge with it (its model figures were never counted).
+m=tests/data/flows/insecure-example.log
+model="--model examples/sagemaker-insecure --ip-ranges tests/data/flows/ip-ranges-2022-06-12.json"
+head -n 5 "$m" >"$tmp/m1.log"
+{ head -n 1 "$m"; tail -n +6 "$m"; } >"$tmp/m2.log"
+# shellcheck disable=SC2086 # (word splitting of $model intended)
+"$bin" flows -q --format json $model "$m" | jq -S 'del(.summary.files, .summary.input_bytes, .summary.text_bytes, .summary.lines, .summary.header_lines)' >"$tmp/mall.json"
+# shellcheck disable=SC2086
+"$bin" flows -q $model --partial "$tmp/pm1.bin" "$tmp/m1.log" && "$bin" flows -q $model --partial "$tmp/pm2.bin" "$tmp/m2.log"
+# shellcheck disable=SC2086
+"$bin" flows merge --format json $model "$tmp/pm2.bin" "$tmp/pm1.bin" | jq -S 'del(.summary.files, .summary.input_bytes, .summary.text_bytes, .summary.lines, .summary.header_lines)' >"$tmp/mmerged.json"
+check "partials made with --model merge into the report of one run (findings, cross-AZ, NAT)" \
+    sh -c "cmp -s '$tmp/mall.json' '$tmp/mmerged.json' && jq -e '.model.findings | length == 1' '$tmp/mmerged.json' >/dev/null"
+"$bin" flows -q --partial "$tmp/pn.bin" "$tmp/m1.log"
+# shellcheck disable=SC2086
+"$bin" flows merge $model "$tmp/pm2.bin" "$tmp/pn.bin" >/dev/null 2>"$tmp/err"
+rc=$?
+check "merge --model refuses a partial made without --model" sh -c "test $rc -eq 2 && grep -q 'pn.bin: made without --model' '$tmp/err'"
 # The built-in prices are data/prices.json's.
 "$bin" flows -q --format json --model examples/sagemaker-insecure tests/data/flows/insecure-example.log >"$tmp/p-default.json"
 "$bin" flows -q --format json --model examples/sagemaker-insecure --prices data/prices.json \

@@ -25,7 +25,6 @@ static void test_default_records(void **state)
     assert_int_equal(r.action, FL_ACCEPT);
     assert_int_equal(r.src.af, IP_V4);
     assert_memory_equal(r.src.b, "\xac\x1f\x10\x8b", 4);
-    assert_int_equal(r.sport, 20641);
     assert_int_equal(r.dport, 22);
     assert_int_equal(r.proto, 6);
     assert_true(r.packets && r.bytes);
@@ -40,7 +39,7 @@ static void test_default_records(void **state)
                      FL_E_NONE);
     assert_int_equal(r.status, FL_NODATA);
     assert_int_equal(r.src.af, 0);
-    assert_int_equal(r.sport, -1);
+    assert_int_equal(r.dport, -1);
     assert_int_equal(r.proto, -1);
     assert_int_equal(r.bytes, 0);
     assert_int_equal(r.action, FL_ACT_NONE);
@@ -55,7 +54,8 @@ static void test_default_records(void **state)
     assert_int_equal(r.action, FL_REJECT);
     /* account-id "unknown" (service-owned interfaces) is text */
     assert_int_equal(parse(&f, "2 unknown eni-1 10.0.0.1 10.0.0.2 1 2 17 1 1 1 2 ACCEPT OK", &r), FL_E_NONE);
-    assert_int_equal(r.account.n, 7);
+    /* a bad srcport */
+    assert_int_equal(parse(&f, "2 1 eni-1 10.0.0.1 10.0.0.2 x 2 17 1 1 1 2 ACCEPT OK", &r), FL_E_NUMBER);
 }
 
 static void test_bad_records(void **state)
@@ -106,12 +106,14 @@ static void test_custom_formats(void **state)
     assert_int_equal(f.col[17], FL_SKIP);
     assert_int_equal(parse(&f, "5 vpc-1 subnet-1 eni-1 10.0.1.5 10.0.0.9 10.0.1.5 52.216.1.2 6 1200 ACCEPT OK use1-az4 "
                                "egress 1 S3 - 0", &r), FL_E_NONE);
-    assert_int_equal(r.pkt_dst.af, IP_V4);
-    assert_int_equal(r.traffic_path, 1);
-    assert_int_equal(r.pkt_dst_service.n, 2);
-    assert_int_equal(r.az_id.n, 8);
-    assert_int_equal(r.direction.n, 6);
-    assert_int_equal(r.sport, -1); /* not in this format */
+    assert_int_equal(r.bytes, 1200);
+    assert_int_equal(r.dst.b[3], 9);
+    assert_false(r.bpa);
+    assert_int_equal(r.dport, -1); /* not in this format */
+    assert_int_equal(parse(&f, "5 vpc-1 subnet-1 eni-1 198.51.100.7 10.0.0.9 198.51.100.7 10.0.0.9 6 60 REJECT OK "
+                               "use1-az4 ingress - - BPA 0", &r), FL_E_NONE);
+    assert_true(r.bpa);
+    assert_int_equal(r.action, FL_REJECT);
     /* the LogFormat syntax */
     const char *lf = "${version} ${interface-id} ${srcaddr} ${bytes}";
     assert_true(fl_parse_format(lf, strlen(lf), &f, &bad));
