@@ -133,27 +133,37 @@ void flows_prune(mlvpc_flows *f, fl_table t)
 /* Updates are batched: each is hashed and its slot prefetched when queued,
  * and applied when the batch is full, so that the cache misses of large
  * tables overlap instead of adding up. */
-fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
+/* Table t's counters of a key padded with zeros to whole words (pruning
+ * first when a new key would pass the bound); NULL when out of memory. */
+static fmap_val *upsert(mlvpc_flows *f, fl_table t, const void *key, uint64_t hash)
 {
-    uint64_t h = fmap_hash(&f->t[t], key);
-    /* a new key past the bound: the smaller half goes first */
-    if (f->t[t].n >= FLOWS_MAX_KEYS && !fmap_find(&f->t[t], key, h))
+    fmap_val *v = fmap_upsert(&f->t[t], key, hash, FLOWS_MAX_KEYS);
+    if (!v && f->t[t].n >= FLOWS_MAX_KEYS) { /* a new key past the bound: the smaller half goes first */
         flows_prune(f, t);
-    return fmap_get(&f->t[t], key, h);
+        v = fmap_upsert(&f->t[t], key, hash, FLOWS_MAX_KEYS);
+    }
+    if (!v)
+        f->oom = true;
+    return v;
 }
 
+fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
+{
+    uint64_t k[FMAP_KEY_MAX / 8 + 1] = { 0 };
+    memcpy(k, key, key_size[t]);
+    return upsert(f, t, k, fmap_hash(&f->t[t], k));
+}
+
+/* Updates are batched: each is hashed and its slot prefetched when queued,
+ * and applied when the batch is full, so that the cache misses of large
+ * tables overlap instead of adding up. */
 static void flush(mlvpc_flows *f)
 {
     for (unsigned i = 0; i < f->nbatch; i++) {
         const fl_update *u = &f->batch[i];
-        fmap *m = &f->t[u->table];
-        if (m->n >= FLOWS_MAX_KEYS && !fmap_find(m, u->key, u->hash))
-            flows_prune(f, (fl_table)u->table);
-        fmap_val *v = fmap_get(m, u->key, u->hash);
-        if (!v) {
-            f->oom = true;
+        fmap_val *v = upsert(f, (fl_table)u->table, u->key, u->hash);
+        if (!v)
             continue;
-        }
         v->records++;
         flows_add(&v->packets, u->packets);
         flows_add(&v->bytes, u->bytes);
@@ -162,14 +172,17 @@ static void flush(mlvpc_flows *f)
     f->nbatch = 0;
 }
 
-static void count(mlvpc_flows *f, fl_table t, const void *key, const fl_rec *r, uint64_t extra)
+/* (inlined: each call names its table, so the key's size is a constant) */
+static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table t, const void *key, const fl_rec *r,
+                                                        uint64_t extra)
 {
     if (f->nbatch == FLOWS_BATCH)
         flush(f);
     fl_update *u = &f->batch[f->nbatch++];
     u->table = (uint8_t)t;
+    memset(u->key, 0, sizeof u->key);
     memcpy(u->key, key, key_size[t]);
-    u->hash = fmap_hash(&f->t[t], key);
+    u->hash = fmap_hash(&f->t[t], u->key);
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;

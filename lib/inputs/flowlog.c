@@ -1,7 +1,12 @@
 /* VPC Flow Logs records (flowlog.h). */
 #include "flowlog.h"
 
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Every field of versions 2 to 8 (flow-log-records.html "Available fields"),
  * with what the aggregation reads from it; FL_SKIP for the ones it does not. */
@@ -141,24 +146,76 @@ const char *fl_error_id(fl_error e)
 
 static bool is_dash(const char *p, size_t n) { return n == 1 && p[0] == '-'; }
 
-/* Decimal digits into *v (at most 20 digits, checked against overflow). */
-static bool u64_of(const char *p, size_t n, uint64_t *v)
+/*
+ * Numbers and addresses are converted eight bytes at a time (SWAR): a
+ * field is read from a copy of its line followed by zero padding (see
+ * fl_parse), so loads may run past the field. The branch-free conversion
+ * is the classic one for eight ASCII digits: pairs, then quads, then the
+ * two halves, each step one multiplication.
+ */
+static inline uint64_t load8(const char *p)
 {
-    if (!n || n > 20)
+    uint64_t w;
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w); /* the first character in the low byte */
+#endif
+    return w;
+}
+
+/* Bit i set when p[i] == c, for i < 16. */
+static inline unsigned mask16(const char *p, char c)
+{
+#if defined(__SSE2__)
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_set1_epi8(c)));
+#else
+    unsigned m = 0;
+    for (int i = 0; i < 16; i++)
+        m |= (unsigned)(p[i] == c) << i;
+    return m;
+#endif
+}
+
+/* The value of the n (1 to 8) digits at p; false when one is no digit. */
+static inline bool digits8(const char *p, unsigned n, uint64_t *v)
+{
+    uint64_t w = load8(p), keep = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+    /* a digit is 0x30-0x39: high nibble 3, and still 3 after adding 6 (the
+     * first byte that is not a digit is flagged; earlier ones carry nothing) */
+    uint64_t bad = ((w & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+                   (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull);
+    if (bad & keep)
         return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned d = (unsigned)(p[i] - '0');
-        if (d > 9 || x > (UINT64_MAX - d) / 10)
+    w = (w & 0x0F0F0F0F0F0F0F0Full) << (8 * (8 - n)); /* right-aligned: leading zeros */
+    w = (w * 2561) >> 8;                              /* 10 * 2^8 + 1 */
+    w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16; /* 100 * 2^16 + 1 */
+    *v = ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32; /* 10000 * 2^32 + 1 */
+    return true;
+}
+
+/* Decimal digits into *v. Every field read is bounded far below 10^19, so
+ * a value of more significant digits is refused without computing it. */
+static inline bool u64_of(const char *p, size_t n, uint64_t *v)
+{
+    while (n > 19 && *p == '0')
+        p++, n--;
+    if (!n || n > 19)
+        return false;
+    uint64_t x = 0, part;
+    unsigned first = (unsigned)(n % 8 ? n % 8 : 8);
+    if (!digits8(p, first, &x))
+        return false;
+    for (size_t i = first; i < n; i += 8) {
+        if (!digits8(p + i, 8, &part))
             return false;
-        x = x * 10 + d;
+        x = x * 100000000 + part;
     }
     *v = x;
     return true;
 }
 
 /* A bounded number or "-" (absent: *v = -1). */
-static bool num_of(const char *p, size_t n, uint64_t max, int64_t *v)
+static inline bool num_of(const char *p, size_t n, uint64_t max, int64_t *v)
 {
     uint64_t x;
     if (is_dash(p, n)) {
@@ -171,31 +228,32 @@ static bool num_of(const char *p, size_t n, uint64_t max, int64_t *v)
     return true;
 }
 
-static bool ipv4_of(const char *p, size_t n, ip_addr *a)
+/* Dotted-quad IPv4 (no leading zeros): the dots found sixteen bytes at a
+ * time, each part converted by digits8. */
+static inline bool ipv4_of(const char *p, size_t n, ip_addr *a)
 {
-    unsigned part = 0, digits = 0, dots = 0;
-    uint8_t b[4];
-    for (size_t i = 0; i < n; i++) {
-        char c = p[i];
-        if (c >= '0' && c <= '9') {
-            if (digits && part == 0)
-                return false; /* leading zero */
-            part = part * 10 + (unsigned)(c - '0');
-            if (++digits > 3 || part > 255)
-                return false;
-        } else if (c == '.' && digits && dots < 3) {
-            b[dots++] = (uint8_t)part;
-            part = digits = 0;
-        } else {
-            return false;
-        }
-    }
-    if (dots != 3 || !digits)
+    if (n < 7 || n > 15)
         return false;
-    b[3] = (uint8_t)part;
-    memset(a, 0, sizeof *a);
+    uint64_t dots = mask16(p, '.') & ((1u << n) - 1);
+    if (!dots || !(dots &= dots - 1) || !(dots &= dots - 1) || (dots & (dots - 1)))
+        return false; /* not three dots */
+    dots = mask16(p, '.') & ((1u << n) - 1);
+    unsigned at = 0;
+    uint32_t b = 0; /* (one word: byte stores read back as a word stall) */
+    for (int k = 0; k < 4; k++) {
+        unsigned end = k < 3 ? (unsigned)__builtin_ctzll(dots) : (unsigned)n, len = end - at;
+        uint64_t v;
+        if (len < 1 || len > 3 || (len > 1 && p[at] == '0') || !digits8(p + at, len, &v) || v > 255)
+            return false;
+        b = b << 8 | (uint32_t)v;
+        dots &= dots - 1;
+        at = end + 1;
+    }
+    uint64_t zero = 0;
     a->af = IP_V4;
-    memcpy(a->b, b, 4);
+    a->b[0] = (uint8_t)(b >> 24), a->b[1] = (uint8_t)(b >> 16), a->b[2] = (uint8_t)(b >> 8), a->b[3] = (uint8_t)b;
+    memcpy(a->b + 4, &zero, 8);
+    memcpy(a->b + 12, &zero, 4);
     return true;
 }
 
@@ -220,7 +278,7 @@ static fl_text text_of(const char *p, size_t n)
     return is_dash(p, n) ? (fl_text){ NULL, 0 } : (fl_text){ p, (uint32_t)n };
 }
 
-static bool word_is(const char *p, size_t n, const char *w) { return n == strlen(w) && memcmp(p, w, n) == 0; }
+#define WORD_IS(p, n, w) ((n) == sizeof(w) - 1 && memcmp((p), (w), sizeof(w) - 1) == 0)
 
 /* One column's value into r. */
 static fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
@@ -251,49 +309,84 @@ static fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
     case FL_START: return num_of(p, n, INT32_MAX * 4ull, &r->start) ? FL_E_NONE : FL_E_NUMBER;
     case FL_END: return num_of(p, n, INT32_MAX * 4ull, &r->end) ? FL_E_NONE : FL_E_NUMBER;
     case FL_ACTION:
-        r->action = word_is(p, n, "ACCEPT") ? FL_ACCEPT : word_is(p, n, "REJECT") ? FL_REJECT : FL_ACT_NONE;
+        r->action = WORD_IS(p, n, "ACCEPT") ? FL_ACCEPT : WORD_IS(p, n, "REJECT") ? FL_REJECT : FL_ACT_NONE;
         return r->action || is_dash(p, n) ? FL_E_NONE : FL_E_ACTION;
     case FL_STATUS:
-        if (word_is(p, n, "OK"))
+        if (WORD_IS(p, n, "OK"))
             r->status = FL_OK;
-        else if (word_is(p, n, "NODATA"))
+        else if (WORD_IS(p, n, "NODATA"))
             r->status = FL_NODATA;
-        else if (word_is(p, n, "SKIPDATA"))
+        else if (WORD_IS(p, n, "SKIPDATA"))
             r->status = FL_SKIPDATA;
         else
             return FL_E_STATUS;
         return FL_E_NONE;
     case FL_ENI: r->eni = text_of(p, n); return FL_E_NONE;
-    case FL_REJECT_REASON: r->bpa = word_is(p, n, "BPA"); return FL_E_NONE;
+    case FL_REJECT_REASON: r->bpa = WORD_IS(p, n, "BPA"); return FL_E_NONE;
     default: return FL_E_NONE; /* read by nothing */
     }
 }
 
-fl_error fl_parse(const fl_format *f, const char *line, size_t len, fl_rec *r)
+/* The offsets of the first max + 1 spaces of s[0..len) into cut; their
+ * count (max + 1 means more than max). s is padded: loads may pass len. */
+static unsigned spaces(const char *s, size_t len, uint32_t *cut, unsigned max)
 {
-    static const fl_rec blank = { .proto = -1, .sport = -1, .dport = -1, .start = -1, .end = -1 };
-    *r = blank;
+    unsigned n = 0;
+    for (size_t i = 0; i < len; i += 16) {
+        unsigned m = mask16(s + i, ' ');
+        if (len - i < 16)
+            m &= (1u << (len - i)) - 1;
+        for (; m; m &= m - 1) {
+            if (n > max)
+                return n;
+            cut[n++] = (uint32_t)(i + (unsigned)__builtin_ctz(m));
+        }
+    }
+    return n;
+}
+
+fl_error fl_parse_padded(const fl_format *f, const char *line, size_t len, fl_rec *r)
+{
+    /* (field by field: a whole-struct copy compiles to a slow string instruction) */
+    r->status = FL_OK, r->action = FL_ACT_NONE, r->bpa = false;
+    r->proto = -1, r->sport = r->dport = -1;
+    r->packets = r->bytes = 0;
+    r->start = r->end = -1;
+    r->src.af = r->dst.af = 0;
+    r->eni.p = NULL, r->eni.n = 0;
     if (len && line[len - 1] == '\r')
         len--; /* CRLF line ends */
-    const char *p = line, *end = line + len;
-    unsigned c = 0;
-    bool at_end = false;
-    while (c < f->ncols && !at_end) {
-        const char *q = memchr(p, ' ', (size_t)(end - p));
-        if (!q)
-            q = end;
-        if (q == p)
+    if (len > FL_MAX_LINE)
+        return FL_E_LONG;
+    uint32_t cut[FL_MAX_COLUMNS + 1];
+    if (!f->ncols || spaces(line, len, cut, f->ncols - 1u) != f->ncols - 1u)
+        return FL_E_COLUMNS;
+    cut[f->ncols - 1] = (uint32_t)len;
+    uint32_t at = 0;
+    for (unsigned c = 0; c < f->ncols; c++) {
+        uint32_t end = cut[c];
+        if (end == at)
             return FL_E_COLUMNS; /* an empty field (two spaces, a trailing space, an empty line) */
         if (f->col[c] != FL_SKIP) {
-            fl_error e = field((fl_field)f->col[c], p, (size_t)(q - p), r);
+            fl_error e = field((fl_field)f->col[c], line + at, end - at, r);
             if (e)
                 return e;
         }
-        c++;
-        at_end = q == end;
-        p = q + 1;
+        at = end + 1;
     }
-    if (c != f->ncols || !at_end)
-        return FL_E_COLUMNS;
     return FL_E_NONE;
+}
+
+fl_error fl_parse(const fl_format *f, const char *line, size_t len, fl_rec *r)
+{
+    char *buf = malloc(len + FL_PAD);
+    if (!buf)
+        return FL_E_LONG; /* (out of memory: counted, not read) */
+    memcpy(buf, line, len);
+    memset(buf + len, 0, FL_PAD);
+    fl_error e = fl_parse_padded(f, buf, len, r);
+    if (r->eni.p)
+        r->eni.p = line + (r->eni.p - buf); /* into the caller's line */
+    free(buf);
+    return e;
 }

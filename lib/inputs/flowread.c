@@ -22,7 +22,8 @@ typedef struct rd {
     uint64_t line;
     bool skipping; /* inside an over-long line */
     bool skip_file; /* a file that is no text flow log (Parquet) */
-    char *buf;     /* CHUNK + FL_MAX_LINE: text, the tail of a line carried over */
+    char *buf;     /* CHUNK + FL_MAX_LINE: text, the tail of a line carried over; then FL_PAD
+                      bytes that a line's parse may read (all initialised) */
     size_t have;
     uint64_t since_progress;
     mlvpc_diag *err;
@@ -73,7 +74,7 @@ static void one_line(rd *r, const char *p, size_t n)
         return;
     }
     fl_rec rec;
-    fl_error e = fl_parse(&r->fmt, p, n, &rec);
+    fl_error e = fl_parse_padded(&r->fmt, p, n, &rec);
     if (e)
         r->s->bad(r->s->ctx, e, r->file, r->line, p, n);
     else
@@ -390,7 +391,7 @@ mlvpc_status fl_list_files(const char *path, char ***files, size_t *n, mlvpc_dia
 mlvpc_status fl_read(const char *path, const fl_format *fields, fl_sink *s, mlvpc_diag *err)
 {
     rd r = { .s = s, .given = fields, .err = err };
-    r.buf = malloc(CHUNK + FL_MAX_LINE + 1);
+    r.buf = calloc(1, CHUNK + FL_MAX_LINE + 1 + FL_PAD); /* (zeroed: parses may read past `have`) */
     if (!r.buf) {
         if (err) {
             memset(err, 0, sizeof *err);

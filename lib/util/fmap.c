@@ -3,8 +3,40 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
+
+enum { HUGE = 2u << 20 }; /* a huge page; tables from this size are mapped */
+
+/* Zeroed room for `bytes` of slots into m (slots, map, map_bytes). */
+static uint8_t *slots_alloc(fmap *m, size_t bytes)
+{
+    if (bytes < HUGE) {
+        m->map = NULL;
+        m->map_bytes = 0;
+        return calloc(1, bytes);
+    }
+    size_t len = bytes + HUGE; /* room to start on a huge-page boundary */
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    uint8_t *at = (uint8_t *)(((uintptr_t)p + HUGE - 1) & ~(uintptr_t)(HUGE - 1));
+#ifdef MADV_HUGEPAGE
+    (void)madvise(at, bytes, MADV_HUGEPAGE); /* (a hint: without it, small pages) */
+#endif
+    m->map = p;
+    m->map_bytes = len;
+    return at;
+}
+
+static void slots_free(uint8_t *slots, void *map, size_t map_bytes)
+{
+    if (map)
+        munmap(map, map_bytes);
+    else
+        free(slots);
+}
 
 void fmap_init(fmap *m, uint32_t ksize)
 {
@@ -17,7 +49,7 @@ void fmap_init(fmap *m, uint32_t ksize)
 
 void fmap_release(fmap *m)
 {
-    free(m->slots);
+    slots_free(m->slots, m->map, m->map_bytes);
     uint32_t ksize = m->ksize;
     memset(m, 0, sizeof *m);
     m->ksize = ksize;
@@ -59,50 +91,85 @@ static void seat(fmap *m, const uint8_t *from)
 
 static int resize(fmap *m, uint32_t cap)
 {
-    uint8_t *slots = calloc(cap, m->stride);
-    if (!slots)
-        return -1;
     fmap old = *m;
+    uint8_t *slots = slots_alloc(m, (size_t)cap * m->stride);
+    if (!slots) {
+        m->map = old.map, m->map_bytes = old.map_bytes;
+        return -1;
+    }
     m->slots = slots;
     m->cap = cap;
     m->n = 0;
     for (uint32_t i = 0; i < old.cap; i++)
         if (fmap_used(&old, i))
             seat(m, fmap_slot(&old, i));
-    free(old.slots);
+    slots_free(old.slots, old.map, old.map_bytes);
     return 0;
 }
 
-fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
+/* Whether two keys padded to `words` words are equal. */
+static inline int keq(const uint8_t *a, const uint8_t *b, uint32_t words)
 {
+    uint64_t d = 0;
+    for (uint32_t i = 0; i < words; i++) {
+        uint64_t x, y;
+        memcpy(&x, a + 8 * i, 8);
+        memcpy(&y, b + 8 * i, 8);
+        d |= x ^ y;
+    }
+    return d == 0;
+}
+
+enum { KEY_AT = 8 + sizeof(fmap_val) };
+
+fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit)
+{
+    uint32_t words = (m->ksize + 7) / 8;
+    if (m->cap) {
+        uint32_t mask = m->cap - 1;
+        for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
+            uint8_t *s = fmap_slot(m, i);
+            uint64_t h;
+            memcpy(&h, s, 8);
+            if (!h)
+                break;
+            if (h == hash && keq(s + KEY_AT, key, words))
+                return (fmap_val *)(s + 8);
+        }
+    }
+    if (m->n >= limit)
+        return NULL;
     if ((m->n + 1) * 2 > m->cap) {
         uint32_t cap = m->cap ? m->cap * 2 : 1024;
         if (cap > (1u << 30) || resize(m, cap) != 0)
             return NULL;
     }
     uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;
-    for (;;) {
-        uint8_t *s = fmap_slot(m, i);
-        uint64_t h = *(uint64_t *)s;
-        if (!h) {
-            memcpy(s, &hash, 8);
-            memset(s + 8, 0, sizeof(fmap_val));
-            memcpy(s + 8 + sizeof(fmap_val), key, m->ksize);
-            m->n++;
-            return (fmap_val *)(s + 8);
-        }
-        if (h == hash && memcmp(s + 8 + sizeof(fmap_val), key, m->ksize) == 0)
-            return (fmap_val *)(s + 8);
+    while (fmap_used(m, i))
         i = (i + 1) & mask;
-    }
+    uint8_t *s = fmap_slot(m, i);
+    memcpy(s, &hash, 8);
+    memset(s + 8, 0, sizeof(fmap_val));
+    memcpy(s + KEY_AT, key, 8 * words);
+    m->n++;
+    return (fmap_val *)(s + 8);
+}
+
+fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
+{
+    uint64_t k[FMAP_KEY_MAX / 8 + 1] = { 0 };
+    memcpy(k, key, m->ksize);
+    return fmap_upsert(m, k, hash, UINT32_MAX);
 }
 
 const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
 {
+    uint64_t k[FMAP_KEY_MAX / 8 + 1] = { 0 };
+    memcpy(k, key, m->ksize);
     for (uint32_t i = m->cap ? (uint32_t)hash & (m->cap - 1) : 0; m->cap; i = (i + 1) & (m->cap - 1)) {
         if (!fmap_used(m, i))
             return NULL;
-        if (hash_at(m, i) == hash && memcmp(fmap_key(m, i), key, m->ksize) == 0)
+        if (hash_at(m, i) == hash && keq(fmap_slot(m, i) + KEY_AT, (const uint8_t *)k, (m->ksize + 7) / 8))
             return fmap_val_at(m, i);
     }
     return NULL;

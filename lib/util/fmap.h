@@ -5,6 +5,9 @@
  * hash, the counters and the key together, so that a lookup in a table far
  * larger than the caches costs one or two cache lines, not three.
  * Memory grows with the distinct keys, never with how often a key is seen.
+ * Large tables are mapped with transparent huge pages where the system
+ * offers them: their lookups are random, and 4 KiB pages would make most
+ * of them TLB misses too.
  */
 #ifndef MLVPC_FMAP_H
 #define MLVPC_FMAP_H
@@ -21,7 +24,9 @@ typedef struct fmap_val {
 typedef struct fmap {
     uint64_t seed;                  /* per table, random: crafted keys cannot aim at one slot */
     uint32_t ksize, stride, n, cap; /* cap: a power of two, or 0 */
-    uint8_t *slots;                 /* cap * stride: hash (0 = empty), fmap_val, key */
+    uint8_t *slots;                 /* cap * stride: hash (0 = empty), fmap_val, key zero-padded to 8 */
+    void *map;                      /* what holds the slots: a mapping of map_bytes, or NULL (malloc) */
+    size_t map_bytes;
 } fmap;
 
 void fmap_init(fmap *m, uint32_t ksize);
@@ -36,6 +41,11 @@ fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash);
 
 /* The value of key, or NULL when the table does not hold it. */
 const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash);
+
+/* fmap_get for a key already zero-padded to a multiple of 8 bytes (the hot
+ * path: compared a word at a time, never copied); a new key is refused
+ * (NULL, with m->n >= limit) while the table holds `limit` keys. */
+fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
 
@@ -52,7 +62,8 @@ static inline void fmap_prefetch(const fmap *m, uint64_t hash)
     if (m->cap) {
         const uint8_t *s = fmap_slot(m, (uint32_t)hash & (m->cap - 1));
         __builtin_prefetch(s);
-        __builtin_prefetch(s + m->stride - 1);
+        if (((uintptr_t)s & 63) + m->stride > 64) /* (the slot's second cache line) */
+            __builtin_prefetch(s + m->stride - 1);
     }
 }
 

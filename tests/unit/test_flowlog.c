@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -81,12 +82,64 @@ static void test_bad_records(void **state)
         { "2 1 eni-1 10.0.0.1 2001:db8::zz 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
         { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 accept OK", FL_E_ACTION },
         { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT ok", FL_E_STATUS },
+        /* the eight-at-a-time conversions: a bad digit in each eight-byte part */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1125899906842624 1 2 ACCEPT OK", FL_E_NUMBER }, /* 2^50 */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1234567:9 1 2 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 12345678/ 1 2 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 17641500a1 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 \xff" "7641500 ACCEPT OK", FL_E_NUMBER },
+        { "2 1 eni-1 256.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 1.2.3.4.5 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 1..2.3 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 .1.2.3 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 1.2.3. 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 1.2.3.1000 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 1.2.3.a 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fl_error e = parse(&f, bad[i].line, &r);
         if (e != bad[i].e)
             fail_msg("\"%s\": got %s, expected %s", bad[i].line, fl_error_name(e), fl_error_name(bad[i].e));
     }
+}
+
+/* Numbers of every length the eight-byte conversion splits differently,
+ * and addresses at the edges, against their values. */
+static void test_conversions(void **state)
+{
+    (void)state;
+    fl_format f;
+    fl_rec r;
+    fl_default_format(&f);
+    static const struct { const char *bytes; uint64_t v; } nums[] = {
+        { "0", 0 }, { "7", 7 }, { "12345678", 12345678 }, { "123456789", 123456789 },
+        { "1000000000000001", 1000000000000001 }, { "1125899906842623", 1125899906842623 },
+        { "00000000000000000000000042", 42 }, /* leading zeros, any number of them */
+    };
+    char line[256];
+    for (size_t i = 0; i < sizeof nums / sizeof *nums; i++) {
+        snprintf(line, sizeof line, "2 1 eni-1 255.255.255.255 0.0.0.0 65535 0 255 1 %s 1764150001 1764150061 ACCEPT OK",
+                 nums[i].bytes);
+        assert_int_equal(parse(&f, line, &r), FL_E_NONE);
+        assert_int_equal(r.bytes, nums[i].v);
+        assert_int_equal(r.start, 1764150001);
+        assert_int_equal(r.sport, 65535);
+        assert_int_equal(r.dport, 0);
+        assert_int_equal(r.proto, 255);
+        assert_memory_equal(r.src.b, "\xff\xff\xff\xff\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+        assert_memory_equal(r.dst.b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+    }
+    /* a long line, with its ENI text pointing into it (not into a copy) */
+    char big[3000];
+    fl_format g;
+    const char *bad;
+    assert_true(fl_parse_format("version x interface-id", 22, &g, &bad));
+    memset(big, 'a', sizeof big);
+    memcpy(big, "2 ", 2);
+    memcpy(big + 2 + 2500, " eni-7", 6);
+    assert_int_equal(fl_parse(&g, big, 2 + 2500 + 6, &r), FL_E_NONE);
+    assert_ptr_equal(r.eni.p, big + 2 + 2500 + 1);
+    assert_int_equal(r.eni.n, 5);
 }
 
 static void test_custom_formats(void **state)
@@ -173,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_records),
         cmocka_unit_test(test_bad_records),
+        cmocka_unit_test(test_conversions),
         cmocka_unit_test(test_custom_formats),
         cmocka_unit_test(test_fmap_counts_and_prunes),
     };
