@@ -130,9 +130,6 @@ void flows_prune(mlvpc_flows *f, fl_table t)
     f->prunes[t]++;
 }
 
-/* Updates are batched: each is hashed and its slot prefetched when queued,
- * and applied when the batch is full, so that the cache misses of large
- * tables overlap instead of adding up. */
 /* Table t's counters of a key padded with zeros to whole words (pruning
  * first when a new key would pass the bound); NULL when out of memory. */
 static fmap_val *upsert(mlvpc_flows *f, fl_table t, const void *key, uint64_t hash)
@@ -149,7 +146,7 @@ static fmap_val *upsert(mlvpc_flows *f, fl_table t, const void *key, uint64_t ha
 
 fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
 {
-    uint64_t k[FMAP_KEY_MAX / 8 + 1] = { 0 };
+    uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     memcpy(k, key, key_size[t]);
     return upsert(f, t, k, fmap_hash(&f->t[t], k));
 }
@@ -182,7 +179,7 @@ static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table
     u->table = (uint8_t)t;
     memset(u->key, 0, sizeof u->key);
     memcpy(u->key, key, key_size[t]);
-    u->hash = fmap_hash(&f->t[t], u->key);
+    u->hash = fmap_hash_padded(&f->t[t], u->key);
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;

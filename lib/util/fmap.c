@@ -57,22 +57,9 @@ void fmap_release(fmap *m)
 
 uint64_t fmap_hash(const fmap *m, const void *key)
 {
-    const uint8_t *p = key;
-    uint32_t ksize = m->ksize;
-    uint64_t h = (0x9E3779B97F4A7C15ull ^ ksize) + m->seed;
-    while (ksize >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-        h ^= h >> 31;
-        p += 8;
-        ksize -= 8;
-    }
-    uint64_t w = 0;
-    memcpy(&w, p, ksize);
-    h = (h ^ w) * 0x94D049BB133111EBull;
-    h ^= h >> 29;
-    return h | 1; /* 0 marks an empty slot */
+    uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
+    memcpy(k, key, m->ksize);
+    return fmap_hash_padded(m, k);
 }
 
 static uint64_t hash_at(const fmap *m, uint32_t i) { return *(const uint64_t *)fmap_slot(m, i); }
@@ -157,14 +144,14 @@ fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit)
 
 fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
 {
-    uint64_t k[FMAP_KEY_MAX / 8 + 1] = { 0 };
+    uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     memcpy(k, key, m->ksize);
     return fmap_upsert(m, k, hash, UINT32_MAX);
 }
 
 const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
 {
-    uint64_t k[FMAP_KEY_MAX / 8 + 1] = { 0 };
+    uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     memcpy(k, key, m->ksize);
     for (uint32_t i = m->cap ? (uint32_t)hash & (m->cap - 1) : 0; m->cap; i = (i + 1) & (m->cap - 1)) {
         if (!fmap_used(m, i))
@@ -212,25 +199,6 @@ static uint64_t select_kth(uint64_t *v, uint32_t n, uint32_t k)
     return v[k];
 }
 
-/* Empty slot i, shifting later entries of its cluster back so that every
- * probe sequence stays unbroken (Knuth's algorithm R for linear probing). */
-static void remove_at(fmap *m, uint32_t i)
-{
-    uint32_t mask = m->cap - 1, j = i;
-    for (;;) {
-        j = (j + 1) & mask;
-        if (!fmap_used(m, j))
-            break;
-        uint32_t k = (uint32_t)hash_at(m, j) & mask; /* home of the entry at j */
-        if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-            continue; /* it may stay: its home lies after the hole */
-        memcpy(fmap_slot(m, i), fmap_slot(m, j), m->stride);
-        i = j;
-    }
-    memset(fmap_slot(m, i), 0, 8);
-    m->n--;
-}
-
 int fmap_prune(fmap *m, int which, fmap_val *lost)
 {
     memset(lost, 0, sizeof *lost);
@@ -245,17 +213,32 @@ int fmap_prune(fmap *m, int which, fmap_val *lost)
             v[k++] = metric(fmap_val_at(m, i), which);
     uint64_t median = select_kth(v, k, k / 2);
     free(v);
-    for (uint32_t i = 0; i < m->cap; i++) {
-        /* a removal may shift another entry into slot i: look again */
-        while (fmap_used(m, i) && metric(fmap_val_at(m, i), which) <= median) {
-            const fmap_val *x = fmap_val_at(m, i);
-            if (x->records > lost->records)
-                lost->records = x->records;
-            if (x->packets > lost->packets)
-                lost->packets = x->packets;
-            if (x->bytes > lost->bytes)
-                lost->bytes = x->bytes;
-            remove_at(m, i);
+    /* One pass drops the entries at or below the median and moves each
+     * survivor to the first free slot from its home. It starts after an
+     * empty slot, so no cluster wraps behind it: every home lies in the part
+     * already passed, and what it frees lies ahead of every entry placed. */
+    uint32_t mask = m->cap - 1, start = 0;
+    while (fmap_used(m, start))
+        start++;
+    for (uint32_t step = 1; step <= m->cap; step++) {
+        uint32_t i = (start + step) & mask;
+        if (!fmap_used(m, i))
+            continue;
+        const fmap_val *x = fmap_val_at(m, i);
+        if (metric(x, which) <= median) {
+            lost->records = x->records > lost->records ? x->records : lost->records;
+            lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
+            lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
+            memset(fmap_slot(m, i), 0, 8);
+            m->n--;
+            continue;
+        }
+        uint32_t j = (uint32_t)hash_at(m, i) & mask;
+        while (j != i && fmap_used(m, j))
+            j = (j + 1) & mask;
+        if (j != i) {
+            memcpy(fmap_slot(m, j), fmap_slot(m, i), m->stride);
+            memset(fmap_slot(m, i), 0, 8);
         }
     }
     return 0;

@@ -221,6 +221,32 @@ static void test_fmap_counts_and_prunes(void **state)
     fmap_release(&o);
 }
 
+/* Keys whose homes crowd a few slots on both sides of the table's end:
+ * long clusters that wrap, so a prune must move survivors back across it. */
+static uint64_t crowded(uint64_t k) { return (k % 7 < 4 ? 1020 + k % 4 : 1 + k % 3) | 1; }
+
+static void test_fmap_prune_keeps_probe_sequences(void **state)
+{
+    (void)state;
+    fmap m;
+    fmap_init(&m, 8);
+    for (uint64_t k = 0; k < 500; k++) /* (500 keys: the table stays at 1024 slots) */
+        fmap_get(&m, &k, crowded(k))->bytes = k % 100;
+    assert_int_equal(m.cap, 1024);
+    fmap_val lost;
+    assert_int_equal(fmap_prune(&m, 2, &lost), 0);
+    assert_int_equal(lost.bytes, 50); /* the median of 0-99 five times (the 251st smallest) */
+    assert_int_equal(m.n, 245);
+    for (uint64_t k = 0; k < 500; k++) {
+        const fmap_val *x = fmap_find(&m, &k, crowded(k));
+        if (k % 100 <= 50)
+            assert_null(x);
+        else
+            assert_true(x && x->bytes == k % 100);
+    }
+    fmap_release(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -229,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_conversions),
         cmocka_unit_test(test_custom_formats),
         cmocka_unit_test(test_fmap_counts_and_prunes),
+        cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
     };
     return cmocka_run_group_tests_name("flowlog", tests, NULL, NULL);
 }
