@@ -86,14 +86,18 @@ typedef struct fl_sample {
     char text[FLOWS_SAMPLE_TEXT];
 } fl_sample;
 
-/* A table update waiting in the batch (see flows.c). */
+/* A table update waiting in its table's batch (see flows.c). */
 typedef struct fl_update {
-    uint8_t table;
-    uint8_t key[FMAP_KEY_MAX];
+    uint64_t key[FMAP_KEY_MAX / 8]; /* zero-padded to sixteen bytes */
     uint64_t hash, packets, bytes, extra;
 } fl_update;
 
-enum { FLOWS_BATCH = 96 };
+enum { FLOWS_BATCH = 32 };
+
+typedef struct fl_batch {
+    unsigned n;
+    fl_update u[FLOWS_BATCH];
+} fl_batch;
 
 struct mlvpc_flows {
     fl_format fields; /* for files without a header */
@@ -116,8 +120,7 @@ struct mlvpc_flows {
     fmap t[FT_COUNT];
     fmap_val lost[FT_COUNT]; /* bound of what pruning dropped from one key, per counter */
     uint32_t prunes[FT_COUNT];
-    fl_update batch[FLOWS_BATCH];
-    unsigned nbatch;
+    fl_batch batch[FT_COUNT];
     bool oom;
     bool merged; /* a partial has been merged in (its window is f's) */
     fl_prices prices;

@@ -107,8 +107,6 @@ static inline int keq(const uint8_t *a, const uint8_t *b, uint32_t words)
     return d == 0;
 }
 
-enum { KEY_AT = 8 + sizeof(fmap_val) };
-
 fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit)
 {
     uint32_t words = (m->ksize + 7) / 8;
@@ -120,7 +118,7 @@ fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit)
             memcpy(&h, s, 8);
             if (!h)
                 break;
-            if (h == hash && keq(s + KEY_AT, key, words))
+            if (h == hash && keq(s + FMAP_KEY_AT, key, words))
                 return (fmap_val *)(s + 8);
         }
     }
@@ -137,7 +135,7 @@ fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit)
     uint8_t *s = fmap_slot(m, i);
     memcpy(s, &hash, 8);
     memset(s + 8, 0, sizeof(fmap_val));
-    memcpy(s + KEY_AT, key, 8 * words);
+    memcpy(s + FMAP_KEY_AT, key, 8 * words);
     m->n++;
     return (fmap_val *)(s + 8);
 }
@@ -156,7 +154,7 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
     for (uint32_t i = m->cap ? (uint32_t)hash & (m->cap - 1) : 0; m->cap; i = (i + 1) & (m->cap - 1)) {
         if (!fmap_used(m, i))
             return NULL;
-        if (hash_at(m, i) == hash && keq(fmap_slot(m, i) + KEY_AT, (const uint8_t *)k, (m->ksize + 7) / 8))
+        if (hash_at(m, i) == hash && keq(fmap_slot(m, i) + FMAP_KEY_AT, (const uint8_t *)k, (m->ksize + 7) / 8))
             return fmap_val_at(m, i);
     }
     return NULL;

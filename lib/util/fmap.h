@@ -75,6 +75,34 @@ fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
 
+enum { FMAP_KEY_AT = 8 + sizeof(fmap_val) }; /* where a slot's key starts */
+
+/* The counters of a key zero-padded to `words` words, or NULL when the
+ * table does not hold it. The hot path: where `words` is a constant, the
+ * key compare has no loop (fmap_upsert then adds a missing key). */
+static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m, const uint64_t *key, uint64_t hash,
+                                                                  uint32_t words)
+{
+    if (!m->cap)
+        return NULL;
+    for (uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
+        uint8_t *s = fmap_slot(m, i);
+        uint64_t h, d = 0;
+        __builtin_memcpy(&h, s, 8);
+        if (!h)
+            return NULL;
+        if (h != hash)
+            continue;
+        for (uint32_t w = 0; w < words; w++) {
+            uint64_t x;
+            __builtin_memcpy(&x, s + FMAP_KEY_AT + 8 * w, 8);
+            d |= x ^ key[w];
+        }
+        if (!d)
+            return (fmap_val *)(s + 8);
+    }
+}
+
 /* Whether slot i (0 <= i < cap) holds a key; its counters and key. */
 static inline int fmap_used(const fmap *m, uint32_t i) { return *(const uint64_t *)fmap_slot(m, i) != 0; }
 static inline fmap_val *fmap_val_at(const fmap *m, uint32_t i) { return (fmap_val *)(fmap_slot(m, i) + 8); }
