@@ -40,6 +40,7 @@ typedef struct fl_format {
     uint8_t col[FL_MAX_COLUMNS]; /* fl_field of each column (FL_SKIP: known or unknown, not read) */
     bool has[FL_NFIELDS];
     unsigned unknown;            /* columns whose name no AWS version defines */
+    bool v2;                     /* the columns are the default format's (parsed by a path of its own) */
 } fl_format;
 
 /* The default format (version 2, 14 fields). */
