@@ -160,7 +160,10 @@ static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table
     fl_batch *b = &f->batch[t];
     for (unsigned i = 0; i < b->n; i++) {
         const fl_update *u = &b->u[i];
-        fmap_val *v = fmap_lookup(&f->t[t], u->key, u->hash, words);
+        uint32_t at;
+        fmap_val *v = fmap_lookup(&f->t[t], u->key, u->hash, words, &at);
+        if (!v)
+            v = fmap_insert_at(&f->t[t], u->key, u->hash, words, at, FLOWS_MAX_KEYS);
         if (!v && !(v = upsert(f, t, u->key, u->hash)))
             continue;
         v->records++;

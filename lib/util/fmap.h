@@ -78,19 +78,22 @@ static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + 
 enum { FMAP_KEY_AT = 8 + sizeof(fmap_val) }; /* where a slot's key starts */
 
 /* The counters of a key zero-padded to `words` words, or NULL when the
- * table does not hold it. The hot path: where `words` is a constant, the
- * key compare has no loop (fmap_upsert then adds a missing key). */
+ * table does not hold it (*at is then the empty slot where it would go).
+ * The hot path: where `words` is a constant, the key compare has no loop. */
 static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m, const uint64_t *key, uint64_t hash,
-                                                                  uint32_t words)
+                                                                  uint32_t words, uint32_t *at)
 {
+    *at = 0;
     if (!m->cap)
         return NULL;
     for (uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
         uint8_t *s = fmap_slot(m, i);
         uint64_t h, d = 0;
         __builtin_memcpy(&h, s, 8);
-        if (!h)
+        if (!h) {
+            *at = i;
             return NULL;
+        }
         if (h != hash)
             continue;
         for (uint32_t w = 0; w < words; w++) {
@@ -101,6 +104,22 @@ static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m
         if (!d)
             return (fmap_val *)(s + 8);
     }
+}
+
+/* A key fmap_lookup missed, seated in the slot it gave (zeroed counters);
+ * NULL when the table must grow first or holds `limit` keys (fmap_upsert
+ * then does both). */
+static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, const uint64_t *key, uint64_t hash,
+                                                                     uint32_t words, uint32_t at, uint32_t limit)
+{
+    if (m->n >= limit || (m->n + 1) * 2 > m->cap)
+        return NULL;
+    uint8_t *s = fmap_slot(m, at);
+    __builtin_memcpy(s, &hash, 8);
+    __builtin_memset(s + 8, 0, sizeof(fmap_val));
+    __builtin_memcpy(s + FMAP_KEY_AT, key, 8 * words);
+    m->n++;
+    return (fmap_val *)(s + 8);
 }
 
 /* Whether slot i (0 <= i < cap) holds a key; its counters and key. */
