@@ -247,6 +247,46 @@ static void test_fmap_prune_keeps_probe_sequences(void **state)
     fmap_release(&m);
 }
 
+/* The inline path: a lookup that misses names the slot an insert may use,
+ * and the insert refuses when the table must grow or is at its bound. */
+static void test_fmap_lookup_and_insert_at(void **state)
+{
+    (void)state;
+    fmap m;
+    fmap_init(&m, 17); /* three words, as an address key */
+    uint32_t at;
+    uint64_t k[2][4] = { { 1, 2, 3, 0 }, { 1, 2, 4, 0 } };
+    assert_null(fmap_lookup(&m, k[0], fmap_hash(&m, k[0]), 3, &at));
+    assert_null(fmap_insert_at(&m, k[0], fmap_hash(&m, k[0]), 3, at, 100)); /* no slots yet: grow first */
+    fmap_upsert(&m, k[0], fmap_hash(&m, k[0]), 100)->bytes = 5;
+    assert_null(fmap_lookup(&m, k[1], fmap_hash(&m, k[1]), 3, &at)); /* differs in the last word only */
+    assert_null(fmap_insert_at(&m, k[1], fmap_hash(&m, k[1]), 3, at, 1)); /* at the bound */
+    fmap_val *v = fmap_insert_at(&m, k[1], fmap_hash(&m, k[1]), 3, at, 100);
+    assert_non_null(v);
+    assert_int_equal(v->records, 0);
+    v->bytes = 7;
+    assert_int_equal(fmap_lookup(&m, k[0], fmap_hash(&m, k[0]), 3, &at)->bytes, 5);
+    assert_int_equal(fmap_lookup(&m, k[1], fmap_hash(&m, k[1]), 3, &at)->bytes, 7);
+    assert_int_equal(fmap_find(&m, k[1], fmap_hash(&m, k[1]))->bytes, 7); /* the same key to the other path */
+    assert_int_equal(m.n, 2);
+    /* filled through insert_at until it refuses (half full), then grown by upsert */
+    uint32_t cap = m.cap, n = m.n;
+    for (uint64_t i = 10;; i++) {
+        uint64_t key[4] = { i, 0, 0, 0 };
+        uint64_t h = fmap_hash(&m, key);
+        assert_null(fmap_lookup(&m, key, h, 3, &at));
+        if (!fmap_insert_at(&m, key, h, 3, at, UINT32_MAX)) {
+            assert_true((m.n + 1) * 2 > cap);
+            assert_non_null(fmap_upsert(&m, key, h, UINT32_MAX));
+            assert_int_equal(m.cap, 2 * cap);
+            break;
+        }
+        n++;
+    }
+    assert_int_equal(m.n, n + 1);
+    fmap_release(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_custom_formats),
         cmocka_unit_test(test_fmap_counts_and_prunes),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
+        cmocka_unit_test(test_fmap_lookup_and_insert_at),
     };
     return cmocka_run_group_tests_name("flowlog", tests, NULL, NULL);
 }
