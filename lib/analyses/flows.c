@@ -132,7 +132,7 @@ void flows_prune(mlvpc_flows *f, fl_table t)
 
 /* Table t's counters of a key padded with zeros to whole words (pruning
  * first when a new key would pass the bound); NULL when out of memory. */
-static fmap_val *upsert(mlvpc_flows *f, fl_table t, const void *key, uint64_t hash)
+static fmap_val *upsert(mlvpc_flows *f, fl_table t, const uint64_t *key, uint64_t hash)
 {
     fmap_val *v = fmap_upsert(&f->t[t], key, hash, FLOWS_MAX_KEYS);
     if (!v && f->t[t].n >= FLOWS_MAX_KEYS) { /* a new key past the bound: the smaller half goes first */

@@ -94,50 +94,20 @@ static int resize(fmap *m, uint32_t cap)
     return 0;
 }
 
-/* Whether two keys padded to `words` words are equal. */
-static inline int keq(const uint8_t *a, const uint8_t *b, uint32_t words)
+fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limit)
 {
-    uint64_t d = 0;
-    for (uint32_t i = 0; i < words; i++) {
-        uint64_t x, y;
-        memcpy(&x, a + 8 * i, 8);
-        memcpy(&y, b + 8 * i, 8);
-        d |= x ^ y;
-    }
-    return d == 0;
-}
-
-fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit)
-{
-    uint32_t words = (m->ksize + 7) / 8;
-    if (m->cap) {
-        uint32_t mask = m->cap - 1;
-        for (uint32_t i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
-            uint8_t *s = fmap_slot(m, i);
-            uint64_t h;
-            memcpy(&h, s, 8);
-            if (!h)
-                break;
-            if (h == hash && keq(s + FMAP_KEY_AT, key, words))
-                return (fmap_val *)(s + 8);
-        }
-    }
-    if (m->n >= limit)
-        return NULL;
+    uint32_t words = (m->ksize + 7) / 8, at;
+    fmap_val *v = fmap_lookup(m, key, hash, words, &at);
+    if (v || m->n >= limit)
+        return v;
     if ((m->n + 1) * 2 > m->cap) {
         uint32_t cap = m->cap ? m->cap * 2 : 1024;
         if (cap > (1u << 30) || resize(m, cap) != 0)
             return NULL;
+        for (at = (uint32_t)hash & (m->cap - 1); fmap_used(m, at); at = (at + 1) & (m->cap - 1))
+            ;
     }
-    uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;
-    while (fmap_used(m, i))
-        i = (i + 1) & mask;
-    uint8_t *s = fmap_slot(m, i);
-    memcpy(s, &hash, 8);
-    memset(s + 8, 0, sizeof(fmap_val));
-    memcpy(s + FMAP_KEY_AT, key, 8 * words);
-    m->n++;
-    return (fmap_val *)(s + 8);
+    return fmap_insert_at(m, key, hash, words, at, limit);
 }
 
 fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
@@ -150,14 +120,9 @@ fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
 const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
 {
     uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
+    uint32_t at;
     memcpy(k, key, m->ksize);
-    for (uint32_t i = m->cap ? (uint32_t)hash & (m->cap - 1) : 0; m->cap; i = (i + 1) & (m->cap - 1)) {
-        if (!fmap_used(m, i))
-            return NULL;
-        if (hash_at(m, i) == hash && keq(fmap_slot(m, i) + FMAP_KEY_AT, (const uint8_t *)k, (m->ksize + 7) / 8))
-            return fmap_val_at(m, i);
-    }
-    return NULL;
+    return fmap_lookup(m, k, hash, (m->ksize + 7) / 8, &at);
 }
 
 static uint64_t metric(const fmap_val *v, int which)

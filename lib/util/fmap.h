@@ -71,7 +71,7 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash);
 /* fmap_get for a key already zero-padded to a multiple of 16 bytes (the hot
  * path: compared a word at a time, never copied); a new key is refused
  * (NULL, with m->n >= limit) while the table holds `limit` keys. */
-fmap_val *fmap_upsert(fmap *m, const void *key, uint64_t hash, uint32_t limit);
+fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limit);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
 
