@@ -39,7 +39,7 @@ const au_rule *au_rule_find(const char *id)
 
 /* ------------------------------------------------------------------ strings */
 
-static const char *vfmt(arena *ar, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static const char *vfmt(arena *ar, const char *fmt, va_list ap)
 {
     char buf[1024];
     int n = vsnprintf(buf, sizeof buf, fmt, ap);

@@ -361,7 +361,10 @@ static inline __attribute__((always_inline)) fl_error columns(const uint8_t *col
                                                               const uint32_t *cut, fl_rec *r)
 {
     uint32_t at = 0;
+#if defined(__GNUC__) && !defined(__clang__) /* (clang unrolls the constant loop itself, and warns here
+                                                 about the other) */
 #pragma GCC unroll 16
+#endif
     for (unsigned c = 0; c < ncols; c++) {
         uint32_t end = cut[c];
         if (end == at)
