@@ -61,10 +61,12 @@ from distributed import Client
 c = Client(sys.argv[1], timeout=30)
 deadline = time.time() + 30
 while time.time() < deadline:
-    busy = [a for a, tasks in c.processing().items() if tasks and c.scheduler_info()["workers"][a].get("name") == "w1"]
+    # (two snapshots taken one after the other may disagree on the workers: read each once)
+    workers = c.scheduler_info()["workers"]
+    busy = [len(tasks) for a, tasks in c.processing().items() if tasks and workers.get(a, {}).get("name") == "w1"]
     if busy:
         os.kill(int(sys.argv[2]), signal.SIGKILL)
-        print("killed w1 while it ran", len(c.processing()[busy[0]]), "task(s)")
+        print("killed w1 while it ran", busy[0], "task(s)")
         break
     time.sleep(0.005)
 c.close()
