@@ -44,6 +44,21 @@ const char *mb_dup(mbuild *b, const char *s)
     return d;
 }
 
+void *mb_append(mbuild *b, const void *a, uint32_t n, const void *add, uint32_t k, size_t size)
+{
+    if (!k)
+        return (void *)a;
+    uint8_t *all = arena_calloc(&b->m->ar, (size_t)n + k, size);
+    if (!all) {
+        mb_fail(b, NULL, MLVPC_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (n)
+        memcpy(all, a, n * size);
+    memcpy(all + n * size, add, k * size);
+    return all;
+}
+
 uint32_t mb_sym(mbuild *b, const char *s) { return s ? model_sym(b->m, s, strlen(s)) : 0; }
 
 const char *mb_str(const mbuild *b, uint32_t sym) { return sym ? model_str(b->m, sym) : "?"; }
@@ -281,14 +296,9 @@ static void vpc_cidrs(mbuild *b)
         if (v == MV_NONE)
             continue;
         mv_vpc *vp = MV_AT(b->m, MK_VPC, mv_vpc, v);
-        ip_prefix *all = arena_calloc(&b->m->ar, vp->ncidrs + 1, sizeof *all);
-        if (!all) {
-            mb_fail(b, p->at, MLVPC_ERR_NOMEM, "out of memory");
+        ip_prefix *all = mb_append(b, vp->cidrs, vp->ncidrs, &p->cidr, 1, sizeof *all);
+        if (!all)
             return;
-        }
-        if (vp->ncidrs)
-            memcpy(all, vp->cidrs, vp->ncidrs * sizeof *all);
-        all[vp->ncidrs] = p->cidr;
         vp->cidrs = all;
         vp->ncidrs++;
     }

@@ -74,6 +74,10 @@ void mb_warn(mbuild *b, const tnode *at, const char *fmt, ...) __attribute__((fo
 
 /* s copied into the model's arena (NULL for NULL; fails the build on OOM). */
 const char *mb_dup(mbuild *b, const char *s);
+/* The array a[0..n) of elements of `size` bytes followed by add[0..k), a
+ * new copy in the model's arena (a itself when k is 0; the old copy stays
+ * in the arena); NULL, and the build failed, when memory is short. */
+void *mb_append(mbuild *b, const void *a, uint32_t n, const void *add, uint32_t k, size_t size);
 /* The interned symbol of s (0 for NULL) and the text of a symbol ("?" for 0). */
 uint32_t mb_sym(mbuild *b, const char *s);
 const char *mb_str(const mbuild *b, uint32_t sym);

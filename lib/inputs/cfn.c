@@ -615,11 +615,8 @@ static void load_vpc(cfn *c, const char *id, const tnode *res)
 {
     mv_vpc t = { .main_rtb = MV_NONE, .default_nacl = MV_NONE, .default_sg = MV_NONE };
     ip_prefix p;
-    if (pprefix(c, res, "CidrBlock", &p)) {
-        t.cidrs = arena_calloc(&c->m->ar, 1, sizeof p);
-        if (t.cidrs)
-            t.cidrs[t.ncidrs++] = p;
-    }
+    if (pprefix(c, res, "CidrBlock", &p) && (t.cidrs = mb_append(&c->b, NULL, 0, &p, 1, sizeof p)))
+        t.ncidrs = 1;
     /* CloudFormation's defaults: DNS support on, hostnames off. */
     t.dns_support = pbool(c, res, "EnableDnsSupport", MV_TRUE);
     t.dns_hostnames = pbool(c, res, "EnableDnsHostnames", MV_FALSE);
@@ -645,9 +642,8 @@ static void load_subnet(cfn *c, const char *id, const tnode *res)
         n++;
     if (pprefix(c, res, "Ipv6CidrBlock", &p[n]))
         n++;
-    t.cidrs = n ? arena_calloc(&c->m->ar, n, sizeof *p) : NULL;
-    for (uint32_t i = 0; i < n && t.cidrs; i++)
-        t.cidrs[t.ncidrs++] = p[i];
+    if ((t.cidrs = mb_append(&c->b, NULL, 0, p, n, sizeof *p)))
+        t.ncidrs = n;
     t.map_public_ip = pbool(c, res, "MapPublicIpOnLaunch", MV_FALSE);
     t.state = "available";
     mv_subnet *e = add(c, MK_SUBNET, id, res);
@@ -767,11 +763,9 @@ static void load_nat(cfn *c, const char *id, const tnode *res)
     t.state = "available";
     mv_ref alloc = pref(c, prop(c, res, "AllocationId"));
     if (alloc.sym) {
-        t.addrs = arena_calloc(&c->m->ar, 1, sizeof *t.addrs);
-        if (t.addrs) {
-            t.addrs[0].allocation_id = S(c, alloc.sym); /* its public address is known at deploy time */
+        mv_nat_addr a = { .allocation_id = S(c, alloc.sym) }; /* its public address is known at deploy time */
+        if ((t.addrs = mb_append(&c->b, NULL, 0, &a, 1, sizeof a)))
             t.naddrs = 1;
-        }
     }
     mv_natgw *e = add(c, MK_NATGW, id, res);
     if (!e)
@@ -1030,9 +1024,9 @@ static void load_vpce(cfn *c, const char *id, const tnode *res)
         /* No SecurityGroupIds: EC2 uses the VPC's default group (CreateVpcEndpoint). */
         char dsg[320];
         snprintf(dsg, sizeof dsg, "%s.DefaultSecurityGroup", S(c, t.vpc.sym));
-        t.sgs = arena_calloc(&c->m->ar, 1, sizeof *t.sgs);
-        if (t.sgs)
-            t.sgs[t.nsgs++] = (mv_ref){ sym(c, dsg), MV_NONE };
+        mv_ref d = { sym(c, dsg), MV_NONE };
+        if ((t.sgs = mb_append(&c->b, NULL, 0, &d, 1, sizeof d)))
+            t.nsgs = 1;
     }
     /* CloudFormation creates interface endpoints without private DNS unless
      * PrivateDnsEnabled says so (the property's default is false). */
@@ -1167,8 +1161,8 @@ static void load_notebook(cfn *c, const char *id, const tnode *res)
     t.place.present = sn ? MV_TRUE : MV_FALSE;
     if (sn) {
         mv_tri known;
-        t.place.subnets = arena_calloc(&c->m->ar, 1, sizeof(mv_ref));
-        if (t.place.subnets && (t.place.subnets[0] = pref(c, sn)).sym)
+        mv_ref s = pref(c, sn);
+        if (s.sym && (t.place.subnets = mb_append(&c->b, NULL, 0, &s, 1, sizeof s)))
             t.place.nsubnets = 1;
         t.place.sgs = prefs(c, prop(c, res, "SecurityGroupIds"), &t.place.nsgs, &known);
         if (!t.place.nsubnets || known == MV_UNKNOWN || sn == &unknown_node)
@@ -1215,12 +1209,9 @@ static void load_domain(cfn *c, const char *id, const tnode *res)
             t.place.present = MV_UNKNOWN;
         if (!n)
             continue;
-        mv_ref *all = arena_calloc(&c->m->ar, t.place.nsgs + n, sizeof *all);
+        mv_ref *all = mb_append(&c->b, t.place.sgs, t.place.nsgs, r, n, sizeof *all);
         if (!all)
             return;
-        if (t.place.nsgs)
-            memcpy(all, t.place.sgs, t.place.nsgs * sizeof *all);
-        memcpy(all + t.place.nsgs, r, n * sizeof *all);
         t.place.sgs = all;
         t.place.nsgs += n;
     }

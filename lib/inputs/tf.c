@@ -1035,9 +1035,8 @@ static void load_vpc(tf *t, const tf_inst *x)
     uint32_t n = 0;
     n += prefix_of(t, x, c, "cidr_block", &p[n]);
     n += prefix_of(t, x, c, "ipv6_cidr_block", &p[n]);
-    v.cidrs = n ? arena_calloc(&t->b.m->ar, n, sizeof *p) : NULL;
-    for (uint32_t i = 0; v.cidrs && i < n; i++)
-        v.cidrs[v.ncidrs++] = p[i];
+    if ((v.cidrs = mb_append(&t->b, NULL, 0, p, n, sizeof *p)))
+        v.ncidrs = n;
     /* The provider's defaults (as AWS's): DNS support on, hostnames off. */
     v.dns_support = boolean(t, x, c, "enable_dns_support", MV_TRUE);
     v.dns_hostnames = boolean(t, x, c, "enable_dns_hostnames", MV_FALSE);
@@ -1068,9 +1067,8 @@ static void load_subnet(tf *t, const tf_inst *x)
     uint32_t n = 0;
     n += prefix_of(t, x, c, "cidr_block", &p[n]);
     n += prefix_of(t, x, c, "ipv6_cidr_block", &p[n]);
-    s.cidrs = n ? arena_calloc(&t->b.m->ar, n, sizeof *p) : NULL;
-    for (uint32_t i = 0; s.cidrs && i < n; i++)
-        s.cidrs[s.ncidrs++] = p[i];
+    if ((s.cidrs = mb_append(&t->b, NULL, 0, p, n, sizeof *p)))
+        s.ncidrs = n;
     s.map_public_ip = boolean(t, x, c, "map_public_ip_on_launch", MV_FALSE);
     PUT(mv_subnet, t, x, MK_SUBNET, NULL, s);
 }
@@ -1745,12 +1743,9 @@ static void load_domain(tf *t, const tf_inst *x)
             d.place.present = MV_UNKNOWN;
         if (!n)
             continue;
-        mv_ref *all = arena_calloc(&t->b.m->ar, d.place.nsgs + n, sizeof *all);
+        mv_ref *all = mb_append(&t->b, d.place.sgs, d.place.nsgs, r, n, sizeof *all);
         if (!all)
             return;
-        if (d.place.nsgs)
-            memcpy(all, d.place.sgs, d.place.nsgs * sizeof *all);
-        memcpy(all + d.place.nsgs, r, n * sizeof *all);
         d.place.sgs = all;
         d.place.nsgs += n;
     }
