@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/vec.h"
+
 void pieces_release(pieces *p)
 {
     free(p->v);
@@ -184,6 +186,15 @@ static int cand_cmp(const void *a, const void *b)
     return (x->route > y->route) - (x->route < y->route);
 }
 
+static int add_cand(vec *v, cand x)
+{
+    uint32_t i;
+    if (vec_push(v, sizeof x, &i) != 0)
+        return -1;
+    *VEC_AT(*v, cand, i) = x;
+    return 0;
+}
+
 int route_decide(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out)
 {
     return route_decide_ex(m, t, in, out, false);
@@ -196,8 +207,7 @@ int route_decide_ex(const mlvpc_model *m, const mv_rtb *t, const hbox *in, piece
 
 int route_decide_pl(const mlvpc_model *m, const mv_rtb *t, const hbox *in, pieces *out, bool dst_not_aws, uint32_t in_pl)
 {
-    size_t ncand = 0, cap = 0;
-    cand *c = NULL;
+    vec cands = { 0 };
     uint32_t unknown_pl = 0;
     int rc = 0;
     for (uint32_t i = 0; i < t->nroutes && rc == 0; i++) {
@@ -212,18 +222,8 @@ int route_decide_pl(const mlvpc_model *m, const mv_rtb *t, const hbox *in, piece
             if ((!pl || !pl->entries_known) && in_pl && r->dst_pl.sym == in_pl && in->dst_lo == in->dst_hi) {
                 /* The destination is known to be in the list: the entry that
                  * holds it is unknown, so count it as the most specific. */
-                if (ncand == cap) {
-                    size_t ncap = cap ? cap * 2 : 16;
-                    cand *nc = realloc(c, ncap * sizeof *nc);
-                    if (!nc) {
-                        rc = -1;
-                        break;
-                    }
-                    c = nc;
-                    cap = ncap;
-                }
                 ip_prefix h = { .a = u128_to_ip(in->dst_lo, in->af), .len = in->af == IP_V4 ? 32 : 128 };
-                c[ncand++] = (cand){ .dst = h, .route = i, .prio = 1 };
+                rc = add_cand(&cands, (cand){ .dst = h, .route = i, .prio = 1 });
                 continue;
             }
             if (!pl || !pl->entries_known) {
@@ -238,19 +238,12 @@ int route_decide_pl(const mlvpc_model *m, const mv_rtb *t, const hbox *in, piece
         for (uint32_t k = 0; k < ndst; k++) {
             if (dsts[k].a.af != in->af)
                 continue;
-            if (ncand == cap) {
-                size_t ncap = cap ? cap * 2 : 16;
-                cand *nc = realloc(c, ncap * sizeof *nc);
-                if (!nc) {
-                    rc = -1;
-                    break;
-                }
-                c = nc;
-                cap = ncap;
-            }
-            c[ncand++] = (cand){ .dst = dsts[k], .route = i, .prio = prio };
+            if ((rc = add_cand(&cands, (cand){ .dst = dsts[k], .route = i, .prio = prio })) != 0)
+                break;
         }
     }
+    size_t ncand = cands.n;
+    cand *c = cands.data;
     if (ncand)
         qsort(c, ncand, sizeof *c, cand_cmp);
     boxes rest = { 0 };
@@ -266,7 +259,7 @@ int route_decide_pl(const mlvpc_model *m, const mv_rtb *t, const hbox *in, piece
         bool certain = !unknown_pl || c[i].dst.len == full || t->routes[c[i].route].target == MT_LOCAL;
         rc = claim(&rest, &rb, out, certain ? V_ALLOW : V_UNKNOWN, MV_NONE, c[i].route, certain ? 0 : unknown_pl);
     }
-    free(c);
+    vec_release(&cands);
     /* ... and it could hold any address no route claims. */
     return finish(&rest, out, unknown_pl ? V_UNKNOWN : V_DENY, unknown_pl, rc);
 }
