@@ -6,23 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+
 void mb_fail(mbuild *b, const tnode *at, mlvpc_status st, const char *fmt, ...)
 {
     if (b->failed)
         return;
     b->failed = true;
-    if (!b->err)
-        return;
-    memset(b->err, 0, sizeof *b->err);
-    b->err->status = st;
-    snprintf(b->err->file, sizeof b->err->file, "%s", model_file(b->m, b->file));
-    if (at) {
-        b->err->line = at->line;
-        b->err->column = at->col;
-    }
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(b->err->text, sizeof b->err->text, fmt, ap);
+    in_diag_setv(b->err, st, model_file(b->m, b->file), at ? at->line : 0, at ? at->col : 0, fmt, ap);
     va_end(ap);
 }
 

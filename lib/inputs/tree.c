@@ -7,6 +7,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "diag.h"
 #include "json.h"
 
 static void set_err(mlvpc_diag *err, mlvpc_status st, const char *name, unsigned line, unsigned col, const char *fmt,
@@ -14,16 +15,9 @@ static void set_err(mlvpc_diag *err, mlvpc_status st, const char *name, unsigned
 static void set_err(mlvpc_diag *err, mlvpc_status st, const char *name, unsigned line, unsigned col, const char *fmt,
                     ...)
 {
-    if (!err)
-        return;
-    memset(err, 0, sizeof *err);
-    err->status = st;
-    snprintf(err->file, sizeof err->file, "%s", name);
-    err->line = line;
-    err->column = col;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    in_diag_setv(err, st, name, line, col, fmt, ap);
     va_end(ap);
 }
 

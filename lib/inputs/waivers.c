@@ -8,6 +8,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "diag.h"
 #include "json.h"
 
 enum { WAIVERS_MAX_BYTES = 16 << 20 };
@@ -24,17 +25,10 @@ static mlvpc_status fail(wctx *w, mlvpc_status st, unsigned line, unsigned col, 
     __attribute__((format(printf, 5, 6)));
 static mlvpc_status fail(wctx *w, mlvpc_status st, unsigned line, unsigned col, const char *fmt, ...)
 {
-    if (w->err) {
-        memset(w->err, 0, sizeof *w->err);
-        w->err->status = st;
-        snprintf(w->err->file, sizeof w->err->file, "%s", w->path);
-        w->err->line = line;
-        w->err->column = col;
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(w->err->text, sizeof w->err->text, fmt, ap);
-        va_end(ap);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    in_diag_setv(w->err, st, w->path, line, col, fmt, ap);
+    va_end(ap);
     return st;
 }
 
