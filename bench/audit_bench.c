@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,17 +44,10 @@ static int one(const char *dir, void *out)
     r->resources = (long)mlvpc_model_resource_count(m);
     mlvpc_audit_free(a);
     mlvpc_model_free(m);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    r->rss_kib = ru.ru_maxrss;
+    r->rss_kib = bench_peak_rss_kib();
     return 0;
 }
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
-    return v[n / 2];
-}
 
 int main(int argc, char **argv)
 {
@@ -63,9 +55,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: audit_bench DIR RUNS\n");
         return 2;
     }
-    int runs = atoi(argv[2]);
-    if (runs < 1 || runs > 99)
-        runs = 7;
+    int runs = bench_runs(argv[2], 7);
     double load[99], rules[99], output[99], total[99];
     run last = { 0 };
     long rss = 0;
@@ -85,7 +75,7 @@ int main(int argc, char **argv)
     }
     printf("RESULT status=ok resources=%ld findings=%ld load_ms=%.1f rules_ms=%.1f output_ms=%.1f total_ms=%.1f "
            "rss_mib=%ld\n",
-           last.resources, last.findings, median(load, runs), median(rules, runs), median(output, runs),
-           median(total, runs), rss / 1024);
+           last.resources, last.findings, bench_median(load, runs), bench_median(rules, runs),
+           bench_median(output, runs), bench_median(total, runs), rss / 1024);
     return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,6 +22,29 @@ static inline int bench_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* The median of v[0..n), n > 0 (v is sorted; an even count gives the mean
+ * of the middle two). */
+static inline double bench_median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* This process's peak resident set, in KiB. */
+static inline long bench_peak_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* A run count given as text: 1 to 99, else dflt. */
+static inline int bench_runs(const char *s, int dflt)
+{
+    int n = atoi(s);
+    return n >= 1 && n <= 99 ? n : dflt;
 }
 
 /* The whole regular file at path, NUL-terminated (one spare byte for the

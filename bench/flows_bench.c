@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,9 +36,7 @@ static int one(const char *path, void *out)
     r->records = mlvpc_flows_records(f);
     mlvpc_flows_free(f);
     fclose(null);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    r->rss_kib = ru.ru_maxrss;
+    r->rss_kib = bench_peak_rss_kib();
     return 0;
 }
 
@@ -50,9 +47,7 @@ int main(int argc, char **argv)
         return 2;
     }
     double text = atof(argv[2]);
-    int runs = atoi(argv[3]);
-    if (runs < 1 || runs > 99)
-        runs = 3;
+    int runs = bench_runs(argv[3], 3);
     double ms[99];
     run last = { 0 };
     long rss = 0;
@@ -67,8 +62,7 @@ int main(int argc, char **argv)
             rss = r.rss_kib;
         last = r;
     }
-    qsort(ms, (size_t)runs, sizeof *ms, bench_cmp_double);
-    double med = ms[runs / 2];
+    double med = bench_median(ms, runs);
     printf("RESULT status=ok records=%llu ms=%.0f gb_s=%.3f rss_mib=%ld\n", (unsigned long long)last.records, med,
            text / 1e9 / (med / 1e3), rss / 1024);
     return 0;

@@ -34,11 +34,6 @@ enum { P_MLVPC, P_CJSON, P_JANSSON, NPARSERS };
 static const char *const NAMES[NPARSERS] = { "mlvpc json_parse", "cJSON", "jansson" };
 
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static size_t heap_used(void)
 {
@@ -145,7 +140,7 @@ static int compare_file(const char *path, int runs)
         }
         if (rc)
             break;
-        double ms = median(pm, runs), fms = median(fm, runs), rate = mb / (ms / 1e3);
+        double ms = bench_median(pm, runs), fms = bench_median(fm, runs), rate = mb / (ms / 1e3);
         if (p == P_MLVPC)
             base = ms;
         printf("  %-22s %10.1f %9.0f %8.2fx %9.1f %10.1f %9ld\n", NAMES[p], ms, rate, ms / base, fms,

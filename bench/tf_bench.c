@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,17 +86,10 @@ static int api(const char *path, void *out)
         return -1;
     r->api = bench_now_ms() - t0;
     mlvpc_model_free(m);
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    r->rss_kib = ru.ru_maxrss;
+    r->rss_kib = bench_peak_rss_kib();
     return 0;
 }
 
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
-    return v[n / 2];
-}
 
 int main(int argc, char **argv)
 {
@@ -105,9 +97,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: tf_bench PLAN.json RUNS\n");
         return 2;
     }
-    int runs = atoi(argv[2]);
-    if (runs < 1 || runs > 99)
-        runs = 7;
+    int runs = bench_runs(argv[2], 7);
     double rd[99], pa[99], tr[99], li[99], fi[99], ap[99];
     run last = { 0 };
     long rss = 0;
@@ -129,7 +119,7 @@ int main(int argc, char **argv)
     }
     printf("RESULT status=ok bytes=%zu resources=%ld read_ms=%.1f parse_ms=%.1f tree_ms=%.1f link_ms=%.1f "
            "finish_ms=%.1f api_ms=%.1f rss_mib=%ld\n",
-           last.bytes, last.resources, median(rd, runs), median(pa, runs), median(tr, runs), median(li, runs),
-           median(fi, runs), median(ap, runs), rss / 1024);
+           last.bytes, last.resources, bench_median(rd, runs), bench_median(pa, runs), bench_median(tr, runs),
+           bench_median(li, runs), bench_median(fi, runs), bench_median(ap, runs), rss / 1024);
     return 0;
 }
