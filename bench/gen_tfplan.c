@@ -1049,21 +1049,15 @@ static void module_config(uint32_t mi)
         cres_tail(T_SGR, md->nsg, NULL);
     }
 
-    cres_head("aws_subnet", "private");
-    refs("availability_zone", "var.azs", "count.index", NULL);
-    refs("cidr_block", "var.cidr_block", "count.index", NULL);
-    craw("map_public_ip_on_launch", "false");
-    refs("tags", "var.name", "count.index", NULL);
-    vpc_ref();
-    cres_tail(T_SUBNET, md->npriv, NULL);
-
-    cres_head("aws_subnet", "public");
-    refs("availability_zone", "var.azs", "count.index", NULL);
-    refs("cidr_block", "var.cidr_block", "count.index", NULL);
-    craw("map_public_ip_on_launch", "true");
-    refs("tags", "var.name", "count.index", NULL);
-    vpc_ref();
-    cres_tail(T_SUBNET, md->npub, NULL);
+    for (int pub = 0; pub < 2; pub++) { /* aws_subnet.private, then aws_subnet.public */
+        cres_head("aws_subnet", pub ? "public" : "private");
+        refs("availability_zone", "var.azs", "count.index", NULL);
+        refs("cidr_block", "var.cidr_block", "count.index", NULL);
+        craw("map_public_ip_on_launch", pub ? "true" : "false");
+        refs("tags", "var.name", "count.index", NULL);
+        vpc_ref();
+        cres_tail(T_SUBNET, pub ? md->npub : md->npriv, NULL);
+    }
 
     cres_head("aws_vpc", "this");
     refs("cidr_block", "var.cidr_block", NULL);
