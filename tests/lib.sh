@@ -3,6 +3,9 @@
 #   check NAME CMD...   runs CMD; prints "ok - NAME" or "not ok - NAME"
 #                       (with CMD's output, indented, when $check_log is set)
 #   finish SUITE        prints "SUITE: P passed, F failed"; its status is the verdict
+#   suite_init BIN      $bin made absolute, the repository root ($root, set by
+#                       the caller) the working directory, $tmp a scratch
+#                       directory removed at exit
 passed=0
 failed=0
 check() {
@@ -25,4 +28,11 @@ check() {
 finish() {
     echo "$1: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
+}
+suite_init() {
+    bin=$1
+    case $bin in /*) ;; *) bin=$root/$bin ;; esac
+    cd "$root" || exit 2
+    tmp=$(mktemp -d) || exit 2
+    trap 'rm -rf "$tmp"' EXIT
 }

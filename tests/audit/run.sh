@@ -11,13 +11,10 @@
 # BASE is secure or insecure (examples/sagemaker-BASE), FILE is relative to
 # its region directory, a filter is a jq program or DELETE (remove the file).
 set -u
-bin=$1
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-case $bin in /*) ;; *) bin=$root/$bin ;; esac
-cd "$root" || exit 2
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$root/tests/lib.sh"
+suite_init "$1"
 region=aws_configs/accounts/111122223333/us-east-1
 passed=0 failed=0 n=0
 

@@ -3,13 +3,9 @@
 # model and the same findings (locations aside), and short-form YAML tags
 # (!Ref, !GetAtt, !Sub, ...) read like their long forms.
 set -u
-bin=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-case $bin in /*) ;; *) bin=$root/$bin ;; esac
-cd "$root" || exit 2
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-. tests/lib.sh
+. "$root/tests/lib.sh"
+suite_init "$1"
 strip='del(.inputs) | .findings |= map(del(.location))'
 for t in secure insecure; do
     for f in json yaml; do

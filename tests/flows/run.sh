@@ -3,13 +3,9 @@
 # in — a file, standard input, gzip, one gzip member or several, one file or
 # the same lines split over several files in a directory.
 set -u
-bin=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-case $bin in /*) ;; *) bin=$root/$bin ;; esac
-cd "$root" || exit 2
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-. tests/lib.sh
+. "$root/tests/lib.sh"
+suite_init "$1"
 # A report without the figures that depend on how the input came (files, bytes read).
 report() { "$bin" flows -q --format json --top 50 "$@" | jq -S 'del(.summary.files, .summary.input_bytes, .summary.unusable.first)'; }
 src=tests/data/flows/s3/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/11/26

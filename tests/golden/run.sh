@@ -6,12 +6,9 @@
 set -u
 # Waiver expiry reads today's date: pin it (2026-01-01).
 export SOURCE_DATE_EPOCH=1767225600
-bin=$1
 root=$(cd "$(dirname "$0")/../.." && pwd)
-case $bin in /*) ;; *) bin=$root/$bin ;; esac
-cd "$root" || exit 2
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$root/tests/lib.sh"
+suite_init "$1"
 passed=0 failed=0
 for args in tests/golden/cases/*.args; do
     name=${args%.args}
