@@ -24,20 +24,22 @@ static const uint32_t key_size[FT_COUNT] = {
     [FT_EGRESS] = FLOWS_ENI_KEY + ADDR + 4, [FT_ISO] = FLOWS_ENI_KEY + ADDR + 1,
 };
 
-static void set_err(mlvpc_diag *err, mlvpc_status st, const char *text)
+mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, const char *text)
 {
-    if (!err)
-        return;
-    memset(err, 0, sizeof *err);
-    err->status = st;
-    snprintf(err->text, sizeof err->text, "%s", text);
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->status = st;
+        snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+        snprintf(err->text, sizeof err->text, "%s", text);
+    }
+    return st;
 }
 
 mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
 {
     mlvpc_flows *f = calloc(1, sizeof *f);
     if (!f) {
-        set_err(err, MLVPC_ERR_NOMEM, "out of memory");
+        flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory");
         return NULL;
     }
     f->since = opts ? opts->since : -1;
@@ -54,7 +56,7 @@ mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
     if (opts && opts->fields) {
         if (!fl_parse_format(opts->fields, strlen(opts->fields), &f->fields, &bad)) {
             if (err) {
-                set_err(err, MLVPC_ERR_USAGE, "");
+                flows_fail(err, MLVPC_ERR_USAGE, NULL, "");
                 snprintf(err->text, sizeof err->text, "--fields: \"%.*s\" is not a field name",
                          (int)(strcspn(bad, " ,") < 40 ? strcspn(bad, " ,") : 40), bad);
             }
@@ -457,7 +459,7 @@ static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, un
         free(k);
         free(th);
         pthread_mutex_destroy(&p.lock);
-        set_err(err, MLVPC_ERR_NOMEM, "out of memory");
+        flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory");
         return MLVPC_ERR_NOMEM;
     }
     unsigned started = 0;
@@ -487,7 +489,7 @@ static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, un
     free(k);
     free(th);
     if (!ok) {
-        set_err(err, MLVPC_ERR_NOMEM, "out of memory");
+        flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory");
         return MLVPC_ERR_NOMEM;
     }
     if (p.st != MLVPC_OK && err)
@@ -498,7 +500,7 @@ static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, un
 mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err)
 {
     if (!f || !path) {
-        set_err(err, MLVPC_ERR_USAGE, "no aggregation or path given");
+        flows_fail(err, MLVPC_ERR_USAGE, NULL, "no aggregation or path given");
         return MLVPC_ERR_USAGE;
     }
     f->done_bytes = f->in_bytes;
@@ -525,7 +527,7 @@ mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err)
         f->headers += s.headers;
     }
     if (st == MLVPC_OK && f->oom) {
-        set_err(err, MLVPC_ERR_NOMEM, "out of memory (distinct keys)");
+        flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory (distinct keys)");
         st = MLVPC_ERR_NOMEM;
     }
     return st;

@@ -192,6 +192,10 @@ void flows_add_sample(mlvpc_flows *f, const fl_sample *s);
  * a new key would pass the bound); NULL when out of memory. */
 fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key);
 
+/* *err (when not NULL) set to status st, the file (NULL: none) and text;
+ * returns st. */
+mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, const char *text);
+
 /* Drop table t's smaller half (see above). */
 void flows_prune(mlvpc_flows *f, fl_table t);
 

@@ -84,12 +84,8 @@ mlvpc_status mlvpc_flows_set_prices(mlvpc_flows *f, const char *path, mlvpc_diag
         else
             f->prices = p;
     }
-    if (st != MLVPC_OK && err) {
-        memset(err, 0, sizeof *err);
-        err->status = st;
-        snprintf(err->file, sizeof err->file, "%s", path);
-        snprintf(err->text, sizeof err->text, "%s", why);
-    }
+    if (st != MLVPC_OK)
+        flows_fail(err, st, path, why);
     json_release(&d);
     free(buf);
     return st;
@@ -152,14 +148,8 @@ static int index_model(mlvpc_flows *f, const mlvpc_model *m)
 
 mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_diag *err)
 {
-    if (!f || !m || !m->finished) {
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->status = MLVPC_ERR_USAGE;
-            snprintf(err->text, sizeof err->text, "flows: the model must be finished");
-        }
-        return MLVPC_ERR_USAGE;
-    }
+    if (!f || !m || !m->finished)
+        return flows_fail(err, MLVPC_ERR_USAGE, NULL, "flows: the model must be finished");
     f->model = m;
     f->joined = true;
     fmap_init(&f->eni_index, FLOWS_ENI_KEY);
@@ -179,12 +169,7 @@ mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_d
             rc = index_put(&f->addr_index, k, i);
         }
     }
-    if (rc && err) {
-        memset(err, 0, sizeof *err);
-        err->status = MLVPC_ERR_NOMEM;
-        snprintf(err->text, sizeof err->text, "out of memory");
-    }
-    return rc ? MLVPC_ERR_NOMEM : MLVPC_OK;
+    return rc ? flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory") : MLVPC_OK;
 }
 
 static uint32_t lookup(const fmap *m, const uint8_t *key)
@@ -514,13 +499,7 @@ mlvpc_status mlvpc_flows_set_ip_ranges(mlvpc_flows *f, const char *path, mlvpc_d
     free(buf);
     if (st != MLVPC_OK) {
         flows_ranges_free(r);
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->status = st;
-            snprintf(err->file, sizeof err->file, "%s", path);
-            snprintf(err->text, sizeof err->text, "%s", why);
-        }
-        return st;
+        return flows_fail(err, st, path, why);
     }
     flows_ranges_free(f->ranges);
     f->ranges = r;
@@ -692,15 +671,7 @@ static bool contradicts(reach_engine *e, const fl_key *k)
     return no;
 }
 
-static mlvpc_status nomem(mlvpc_diag *err)
-{
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->status = MLVPC_ERR_NOMEM;
-        snprintf(err->text, sizeof err->text, "out of memory");
-    }
-    return MLVPC_ERR_NOMEM;
-}
+static mlvpc_status nomem(mlvpc_diag *err) { return flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory"); }
 
 mlvpc_status mlvpc_flows_explain(mlvpc_flows *f, mlvpc_diag *err)
 {

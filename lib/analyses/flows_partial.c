@@ -127,12 +127,10 @@ mlvpc_status mlvpc_flows_write_partial(const mlvpc_flows *f, FILE *out, mlvpc_di
     bool ok = !w.oom && !body.oom && fwrite(w.p, 1, w.n, out) == w.n && fflush(out) == 0;
     free(w.p);
     free(body.p);
-    if (!ok && err) {
-        memset(err, 0, sizeof *err);
-        err->status = w.oom || body.oom ? MLVPC_ERR_NOMEM : MLVPC_ERR_IO;
-        snprintf(err->text, sizeof err->text, "cannot write the partial aggregate");
-    }
-    return ok ? MLVPC_OK : w.oom || body.oom ? MLVPC_ERR_NOMEM : MLVPC_ERR_IO;
+    if (!ok)
+        return flows_fail(err, w.oom || body.oom ? MLVPC_ERR_NOMEM : MLVPC_ERR_IO, NULL,
+                          "cannot write the partial aggregate");
+    return MLVPC_OK;
 }
 
 /* ------------------------------------------------------------------ reading */
@@ -189,16 +187,6 @@ static void get_val(rbuf *r, fmap_val *v)
     v->extra = get_u64(r);
 }
 
-static mlvpc_status fail(mlvpc_diag *err, mlvpc_status st, const char *path, const char *text)
-{
-    if (err) {
-        memset(err, 0, sizeof *err);
-        err->status = st;
-        snprintf(err->file, sizeof err->file, "%s", path);
-        snprintf(err->text, sizeof err->text, "%s", text);
-    }
-    return st;
-}
 
 /* Merge the payload into f; false when it is malformed (f is then partly
  * merged: the caller discards it). */
@@ -290,11 +278,11 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
 mlvpc_status mlvpc_flows_merge(mlvpc_flows *f, const char *path, mlvpc_diag *err)
 {
     if (!f || !path)
-        return fail(err, MLVPC_ERR_USAGE, path ? path : "", "no aggregation or path given");
+        return flows_fail(err, MLVPC_ERR_USAGE, path ? path : "", "no aggregation or path given");
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     const char *name = in == stdin ? "(standard input)" : path;
     if (!in)
-        return fail(err, MLVPC_ERR_IO, name, "cannot open the partial");
+        return flows_fail(err, MLVPC_ERR_IO, name, "cannot open the partial");
     uint8_t *buf = NULL;
     size_t n = 0, cap = 0;
     for (;;) {
@@ -305,7 +293,7 @@ mlvpc_status mlvpc_flows_merge(mlvpc_flows *f, const char *path, mlvpc_diag *err
                 free(buf);
                 if (in != stdin)
                     fclose(in);
-                return fail(err, MLVPC_ERR_LIMIT, name, "the partial is larger than 1 GiB");
+                return flows_fail(err, MLVPC_ERR_LIMIT, name, "the partial is larger than 1 GiB");
             }
             buf = q;
         }
@@ -324,30 +312,30 @@ mlvpc_status mlvpc_flows_merge(mlvpc_flows *f, const char *path, mlvpc_diag *err
     uint32_t version = get_u32(&r);
     uint64_t len = get_u64(&r);
     if (rerr)
-        st = fail(err, MLVPC_ERR_IO, name, "cannot read the partial");
+        st = flows_fail(err, MLVPC_ERR_IO, name, "cannot read the partial");
     else if (!mg || memcmp(mg, magic, sizeof magic) != 0)
-        st = fail(err, MLVPC_ERR_SYNTAX, name, "not an mlvpc flows partial (written by --partial)");
+        st = flows_fail(err, MLVPC_ERR_SYNTAX, name, "not an mlvpc flows partial (written by --partial)");
     else if (version != PARTIAL_VERSION) {
         snprintf(text, sizeof text, "partial format version %u: this mlvpc reads version %d", version, PARTIAL_VERSION);
-        st = fail(err, MLVPC_ERR_SYNTAX, name, text);
+        st = flows_fail(err, MLVPC_ERR_SYNTAX, name, text);
     } else if (r.bad || (uint64_t)(r.end - r.p) < 4 || len != (uint64_t)(r.end - r.p) - 4)
-        st = fail(err, MLVPC_ERR_SYNTAX, name, "truncated partial (its length does not match)");
+        st = flows_fail(err, MLVPC_ERR_SYNTAX, name, "truncated partial (its length does not match)");
     else {
         rbuf body = { r.p, r.p + len, false };
         rbuf tail = { r.p + len, r.end, false };
         bool differs = false, unjoined = false;
         if (get_u32(&tail) != (uint32_t)crc32(0, body.p, (uInt)len))
-            st = fail(err, MLVPC_ERR_SYNTAX, name, "corrupt partial (checksum mismatch)");
+            st = flows_fail(err, MLVPC_ERR_SYNTAX, name, "corrupt partial (checksum mismatch)");
         else if (!merge(f, &body, &differs, &unjoined))
-            st = fail(err, MLVPC_ERR_SYNTAX, name, "corrupt partial (malformed content)");
+            st = flows_fail(err, MLVPC_ERR_SYNTAX, name, "corrupt partial (malformed content)");
         else if (unjoined)
-            st = fail(err, MLVPC_ERR_USAGE, name,
+            st = flows_fail(err, MLVPC_ERR_USAGE, name,
                       "made without --model: its cross-AZ, NAT, egress and isolation figures were never counted "
                       "(make every partial with the --model given to merge)");
         else if (f->oom)
-            st = fail(err, MLVPC_ERR_NOMEM, name, "out of memory (distinct keys)");
+            st = flows_fail(err, MLVPC_ERR_NOMEM, name, "out of memory (distinct keys)");
         else if (differs)
-            st = fail(err, MLVPC_ERR_USAGE, name, "made with another --since/--until than the partials before it");
+            st = flows_fail(err, MLVPC_ERR_USAGE, name, "made with another --since/--until than the partials before it");
         f->merged = true;
     }
     free(buf);
