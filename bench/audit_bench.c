@@ -48,7 +48,6 @@ static int one(const char *dir, void *out)
     return 0;
 }
 
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {

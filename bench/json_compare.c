@@ -33,14 +33,11 @@
 enum { P_MLVPC, P_CJSON, P_JANSSON, NPARSERS };
 static const char *const NAMES[NPARSERS] = { "mlvpc json_parse", "cJSON", "jansson" };
 
-
-
 static size_t heap_used(void)
 {
     struct mallinfo2 mi = mallinfo2();
     return mi.uordblks + mi.hblkhd;
 }
-
 
 typedef struct run { double parse_ms, free_ms; size_t heap; long items; } run;
 

@@ -90,7 +90,6 @@ static int api(const char *path, void *out)
     return 0;
 }
 
-
 int main(int argc, char **argv)
 {
     if (argc != 3) {
