@@ -148,23 +148,6 @@ tnode *tree_from_jdoc(arena *ar, const jdoc *d, const char *const *skip)
     return d->n ? from_tape(ar, d, 0, skip) : NULL;
 }
 
-tnode *tree_json(arena *ar, const char *name, char *buf, size_t len, mlvpc_diag *err)
-{
-    jdoc d = { 0 };
-    tnode *root = NULL;
-    int rc = json_parse(&d, buf, len, TREE_MAX_DEPTH);
-    if (rc != 0) {
-        unsigned line, col;
-        json_linecol(&d, d.err_off, &line, &col);
-        set_err(err, rc == -2 ? MLVPC_ERR_NOMEM : rc == -3 ? MLVPC_ERR_LIMIT : MLVPC_ERR_SYNTAX, name, line, col,
-                "%s", d.err);
-    } else if (!(root = from_tape(ar, &d, 0, NULL))) {
-        set_err(err, MLVPC_ERR_NOMEM, name, 0, 0, "out of memory");
-    }
-    json_release(&d);
-    return root;
-}
-
 /* ------------------------------------------------------------------ YAML */
 
 typedef struct ycx {

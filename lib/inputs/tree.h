@@ -44,10 +44,9 @@ static inline uint32_t tn_keyhash(const char *k, size_t len)
 
 enum { TREE_MAX_DEPTH = 128 };
 
-/* Parse buf[0..len) (one writable byte past the end) as JSON or YAML.
- * Nodes live in ar. NULL with err filled (file = name) on a syntax error,
- * too deep nesting, or out of memory. */
-tnode *tree_json(arena *ar, const char *name, char *buf, size_t len, mlvpc_diag *err);
+/* Parse buf[0..len) as YAML. Nodes live in ar. NULL with err filled
+ * (file = name) on a syntax error, too deep nesting, or out of memory.
+ * (JSON documents come from the JSON reader: tree_from_jdoc.) */
 tnode *tree_yaml(arena *ar, const char *name, const char *buf, size_t len, mlvpc_diag *err);
 
 /* The tree of a document the JSON reader has parsed (its strings copied).
