@@ -35,6 +35,13 @@ mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, cons
     return st;
 }
 
+/* Table t, empty; ranked by bytes, REJECT patterns by records. */
+static void table_init(fmap *m, fl_table t)
+{
+    fmap_init(m, key_size[t]);
+    m->rank = t == FT_REJECT ? 0 : 2;
+}
+
 mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
 {
     mlvpc_flows *f = calloc(1, sizeof *f);
@@ -51,7 +58,7 @@ mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
     f->first = f->last = -1;
     f->prices = flows_default_prices;
     for (int t = 0; t < FT_COUNT; t++)
-        fmap_init(&f->t[t], key_size[t]);
+        table_init(&f->t[t], (fl_table)t);
     const char *bad;
     if (opts && opts->fields) {
         if (!fl_parse_format(opts->fields, strlen(opts->fields), &f->fields, &bad)) {
@@ -124,10 +131,7 @@ static void put_addr(uint8_t *k, const ip_addr *a)
 void flows_prune(mlvpc_flows *f, fl_table t)
 {
     fmap_val lost;
-    if (fmap_prune(&f->t[t], t == FT_REJECT ? 0 : 2, &lost) != 0) {
-        f->oom = true;
-        return;
-    }
+    fmap_prune(&f->t[t], &lost);
     flows_add_val(&f->lost[t], &lost);
     f->prunes[t]++;
 }
@@ -150,6 +154,7 @@ fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
 {
     uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     memcpy(k, key, key_size[t]);
+    fmap_hist_lost(&f->t[t]); /* (the caller adds what it likes) */
     return upsert(f, t, k, fmap_hash(&f->t[t], k));
 }
 
@@ -168,10 +173,12 @@ static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table
             v = fmap_insert_at(&f->t[t], u->key, u->hash, words, at, FLOWS_MAX_KEYS);
         if (!v && !(v = upsert(f, t, u->key, u->hash)))
             continue;
+        uint64_t before = fmap_rank_of(&f->t[t], v);
         v->records++;
         flows_add(&v->packets, u->packets);
         flows_add(&v->bytes, u->bytes);
         v->extra += u->extra;
+        fmap_hist_move(&f->t[t], before, fmap_rank_of(&f->t[t], v));
     }
     b->n = 0;
 }
@@ -442,7 +449,7 @@ static void worker_init(fl_worker *k, fl_pool *p)
     w->first = w->last = -1;
     w->pool = p;
     for (int t = 0; t < FT_COUNT; t++)
-        fmap_init(&w->t[t], key_size[t]);
+        table_init(&w->t[t], (fl_table)t);
 }
 
 static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, unsigned nthreads, mlvpc_diag *err)

@@ -3,8 +3,9 @@
  *
  * Every table is keyed by the whole key and exact while it holds at most
  * FLOWS_MAX_KEYS keys. Beyond that, the keys with the smallest counts (at
- * or below the median of the table's ranking counter) are dropped, so
- * memory is bounded whatever the input; the table's figures are then low
+ * or below the median of the table's ranking counter, rounded up to the end
+ * of its histogram bucket: fmap_prune) are dropped, so memory is bounded
+ * whatever the input; the table's figures are then low
  * by at most the sum, over its prunings, of the largest counts dropped
  * (kept per counter in `lost`), which the report states. Totals and the
  * by-action figures are always exact.

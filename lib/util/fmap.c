@@ -45,14 +45,19 @@ void fmap_init(fmap *m, uint32_t ksize)
         m->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)m; /* (weaker, but no failure) */
     m->ksize = ksize;
     m->stride = (8 + (uint32_t)sizeof(fmap_val) + ksize + 7) & ~7u;
+    m->rank = 2;
+    m->hist_ok = 1;
 }
 
 void fmap_release(fmap *m)
 {
     slots_free(m->slots, m->map, m->map_bytes);
     uint32_t ksize = m->ksize;
+    uint8_t rank = m->rank;
     memset(m, 0, sizeof *m);
     m->ksize = ksize;
+    m->rank = rank;
+    m->hist_ok = 1;
 }
 
 uint64_t fmap_hash(const fmap *m, const void *key)
@@ -114,6 +119,7 @@ fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
 {
     uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     memcpy(k, key, m->ksize);
+    fmap_hist_lost(m); /* (the caller changes the counters as it likes) */
     return fmap_upsert(m, k, hash, UINT32_MAX);
 }
 
@@ -125,58 +131,27 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
     return fmap_lookup(m, k, hash, (m->ksize + 7) / 8, &at);
 }
 
-static uint64_t metric(const fmap_val *v, int which)
+/* The histogram counted again from the slots. */
+static void recount(fmap *m)
 {
-    return which == 0 ? v->records : which == 1 ? v->packets : v->bytes;
+    memset(m->hist, 0, sizeof m->hist);
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (fmap_used(m, i))
+            m->hist[fmap_bucket(fmap_rank_of(m, fmap_val_at(m, i)))]++;
+    m->hist_ok = 1;
 }
 
-/* The k-th smallest of v[0..n) (v is reordered): Hoare's selection. */
-static uint64_t select_kth(uint64_t *v, uint32_t n, uint32_t k)
-{
-    uint32_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        uint64_t pivot = v[lo + (hi - lo) / 2];
-        uint32_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                uint64_t t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            return v[k];
-    }
-    return v[k];
-}
-
-int fmap_prune(fmap *m, int which, fmap_val *lost)
+void fmap_prune(fmap *m, fmap_val *lost)
 {
     memset(lost, 0, sizeof *lost);
     if (!m->n)
-        return 0;
-    uint64_t *v = malloc(m->n * sizeof *v);
-    if (!v)
-        return -1;
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < m->cap; i++)
-        if (fmap_used(m, i))
-            v[k++] = metric(fmap_val_at(m, i), which);
-    uint64_t median = select_kth(v, k, k / 2);
-    free(v);
-    /* One pass drops the entries at or below the median and moves each
+        return;
+    if (!m->hist_ok)
+        recount(m);
+    uint32_t top = 0; /* the median's bucket: the first where more than half the keys are counted */
+    for (uint32_t seen = m->hist[0]; seen <= m->n / 2 && top < FMAP_BUCKETS - 1; seen += m->hist[++top])
+        ;
+    /* One pass drops the entries in buckets up to `top` and moves each
      * survivor to the first free slot from its home. It starts after an
      * empty slot, so no cluster wraps behind it: every home lies in the part
      * already passed, and what it frees lies ahead of every entry placed. */
@@ -188,7 +163,7 @@ int fmap_prune(fmap *m, int which, fmap_val *lost)
         if (!fmap_used(m, i))
             continue;
         const fmap_val *x = fmap_val_at(m, i);
-        if (metric(x, which) <= median) {
+        if (fmap_bucket(fmap_rank_of(m, x)) <= top) {
             lost->records = x->records > lost->records ? x->records : lost->records;
             lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
             lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
@@ -204,5 +179,5 @@ int fmap_prune(fmap *m, int which, fmap_val *lost)
             memset(fmap_slot(m, i), 0, 8);
         }
     }
-    return 0;
+    memset(m->hist, 0, (top + 1) * sizeof *m->hist);
 }

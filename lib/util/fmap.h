@@ -22,13 +22,47 @@ typedef struct fmap_val {
     uint64_t records, packets, bytes, extra; /* extra: the table's own counter */
 } fmap_val;
 
+/* Buckets of a counter's value: one per value below 16, then eight per
+ * octave (fmap_bucket). */
+enum { FMAP_BUCKETS = 16 + 60 * 8 };
+
 typedef struct fmap {
     uint64_t seed;                  /* per table, random: crafted keys cannot aim at one slot */
     uint32_t ksize, stride, n, cap; /* cap: a power of two, or 0 */
     uint8_t *slots;                 /* cap * stride: hash (0 = empty), fmap_val, key zero-padded to 8 */
     void *map;                      /* what holds the slots: a mapping of map_bytes, or NULL (malloc) */
     size_t map_bytes;
+    uint8_t rank;                   /* the counter pruning ranks by: 0 records, 1 packets, 2 bytes (the default) */
+    uint8_t hist_ok;                /* hist counts the keys by fmap_bucket of their rank counter */
+    uint32_t hist[FMAP_BUCKETS];
 } fmap;
+
+/* The histogram bucket of counter value x; monotone: x <= y gives
+ * bucket(x) <= bucket(y). */
+static inline uint32_t fmap_bucket(uint64_t x)
+{
+    if (x < 16)
+        return (uint32_t)x;
+    unsigned e = 63u - (unsigned)__builtin_clzll(x); /* 4 to 63 */
+    return 16 + (e - 4) * 8 + (uint32_t)(x >> (e - 3) & 7);
+}
+
+static inline uint64_t fmap_rank_of(const fmap *m, const fmap_val *v)
+{
+    return m->rank == 0 ? v->records : m->rank == 1 ? v->packets : v->bytes;
+}
+
+/* Keeps the histogram when a key's rank counter went from `before` to
+ * `after` (a new key enters at 0). Callers that change counters without it
+ * must say so with fmap_hist_lost. */
+static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
+{
+    uint32_t b = fmap_bucket(before), a = fmap_bucket(after);
+    m->hist[b]--;
+    m->hist[a]++;
+}
+
+static inline void fmap_hist_lost(fmap *m) { m->hist_ok = 0; }
 
 void fmap_init(fmap *m, uint32_t ksize);
 void fmap_release(fmap *m);
@@ -70,7 +104,8 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash);
 
 /* fmap_get for a key already zero-padded to a multiple of 16 bytes (the hot
  * path: compared a word at a time, never copied); a new key is refused
- * (NULL, with m->n >= limit) while the table holds `limit` keys. */
+ * (NULL, with m->n >= limit) while the table holds `limit` keys. The
+ * caller keeps the histogram (fmap_hist_move or fmap_hist_lost). */
 fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limit);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
@@ -119,6 +154,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, c
     __builtin_memset(s + 8, 0, sizeof(fmap_val));
     __builtin_memcpy(s + FMAP_KEY_AT, key, 8 * words);
     m->n++;
+    m->hist[0]++;
     return (fmap_val *)(s + 8);
 }
 
@@ -140,11 +176,12 @@ static inline void fmap_prefetch(const fmap *m, uint64_t hash)
     }
 }
 
-/* Remove the entries whose counter `which` (0 records, 1 packets, 2 bytes)
- * is at or below the median, to bound memory; *lost gets the largest
- * records, packets and bytes removed from one entry. -1 when out of memory
- * (the table is then unchanged). */
-int fmap_prune(fmap *m, int which, fmap_val *lost);
+/* Remove, to bound memory, the entries whose rank counter is in the
+ * median's histogram bucket or below: at least half of them, and at most
+ * the entries up to 1/8 of an octave above the median. *lost gets the
+ * largest records, packets and bytes removed from one entry. One pass over
+ * the table when the histogram is kept, two when it must be counted again. */
+void fmap_prune(fmap *m, fmap_val *lost);
 
 
 #endif

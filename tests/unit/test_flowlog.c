@@ -200,16 +200,17 @@ static void test_fmap_counts_and_prunes(void **state)
     v->bytes += 1;
     assert_int_equal(m.n, 5000);
     fmap_val lost;
-    assert_int_equal(fmap_prune(&m, 2, &lost), 0);
-    /* the median is 2500: keys 0-2500 go, the largest of them 2500 bytes */
-    assert_int_equal(m.n, 2499);
-    assert_int_equal(lost.bytes, 2500);
-    for (uint64_t k = 2501; k < 5000; k++) {
+    fmap_prune(&m, &lost);
+    /* the median is 2500, in the bucket 2304-2559: keys 0-2559 go, the
+     * largest of them 2559 bytes */
+    assert_int_equal(m.n, 2440);
+    assert_int_equal(lost.bytes, 2559);
+    for (uint64_t k = 2560; k < 5000; k++) {
         fmap_val *x = fmap_get(&m, &k, fmap_hash(&m, &k));
         assert_int_equal(x->bytes, k + (k == 4999));
         assert_int_equal(x->records, 1);
     }
-    assert_int_equal(m.n, 2499); /* all found, none added */
+    assert_int_equal(m.n, 2440); /* all found, none added */
     /* another table has another seed, the same contents */
     fmap o;
     fmap_init(&o, 8);
@@ -219,6 +220,76 @@ static void test_fmap_counts_and_prunes(void **state)
     assert_int_equal(fmap_find(&m, &k, fmap_hash(&m, &k))->bytes, 3000);
     fmap_release(&m);
     fmap_release(&o);
+}
+
+/* Buckets: exact below 16, eight per octave above, never decreasing. */
+static void test_fmap_buckets(void **state)
+{
+    (void)state;
+    for (uint64_t x = 0; x < 16; x++)
+        assert_int_equal(fmap_bucket(x), x);
+    assert_int_equal(fmap_bucket(16), 16);
+    assert_int_equal(fmap_bucket(17), 16); /* 16-17 */
+    assert_int_equal(fmap_bucket(18), 17);
+    assert_int_equal(fmap_bucket(31), 23);
+    assert_int_equal(fmap_bucket(32), 24);
+    assert_int_equal(fmap_bucket(UINT64_MAX), FMAP_BUCKETS - 1);
+    uint32_t last = 0;
+    for (uint64_t x = 1; x < (1u << 20); x++) {
+        assert_true(fmap_bucket(x) == last || fmap_bucket(x) == last + 1);
+        last = fmap_bucket(x);
+    }
+    for (int e = 20; e < 64; e++) { /* around each power of two */
+        uint64_t p = 1ull << e;
+        assert_int_equal(fmap_bucket(p), fmap_bucket(p - 1) + 1);
+        assert_int_equal(fmap_bucket(p + (p >> 3)), fmap_bucket(p) + 1);
+        assert_int_equal(fmap_bucket(p + (p >> 3) - 1), fmap_bucket(p));
+    }
+}
+
+/* A histogram kept through fmap_hist_move prunes exactly as one counted
+ * again from the slots (fmap_get leaves it to be counted). */
+static void test_fmap_kept_histogram(void **state)
+{
+    (void)state;
+    fmap kept, counted;
+    fmap_init(&kept, 8);
+    fmap_init(&counted, 8);
+    uint64_t x = 88172645463325252ull;
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 20000; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            uint64_t k = x % 6000, add = x >> 40; /* repeated keys, counts over six orders of magnitude */
+            uint64_t h = fmap_hash(&kept, &k);
+            fmap_val *v = fmap_upsert(&kept, &k, h, UINT32_MAX);
+            assert_non_null(v);
+            uint64_t before = v->bytes;
+            v->bytes += add;
+            v->records++;
+            fmap_hist_move(&kept, before, v->bytes);
+            fmap_val *w = fmap_get(&counted, &k, fmap_hash(&counted, &k));
+            w->bytes += add;
+            w->records++;
+        }
+        assert_true(kept.hist_ok);
+        assert_false(counted.hist_ok);
+        fmap_val lost_kept, lost_counted;
+        fmap_prune(&kept, &lost_kept);
+        fmap_prune(&counted, &lost_counted);
+        assert_int_equal(kept.n, counted.n);
+        assert_true(kept.n > 0 && kept.n <= 3000);
+        assert_memory_equal(&lost_kept, &lost_counted, sizeof lost_kept);
+        assert_memory_equal(kept.hist, counted.hist, sizeof kept.hist); /* both as after a count */
+        for (uint32_t i = 0; i < kept.cap; i++)
+            if (fmap_used(&kept, i)) {
+                const fmap_val *c = fmap_find(&counted, fmap_key(&kept, i), fmap_hash(&counted, fmap_key(&kept, i)));
+                assert_non_null(c);
+                assert_int_equal(c->bytes, fmap_val_at(&kept, i)->bytes);
+                assert_true(c->bytes > lost_kept.bytes);
+            }
+    }
+    fmap_release(&kept);
+    fmap_release(&counted);
 }
 
 /* Keys whose homes crowd a few slots on both sides of the table's end:
@@ -234,12 +305,14 @@ static void test_fmap_prune_keeps_probe_sequences(void **state)
         fmap_get(&m, &k, crowded(k))->bytes = k % 100;
     assert_int_equal(m.cap, 1024);
     fmap_val lost;
-    assert_int_equal(fmap_prune(&m, 2, &lost), 0);
-    assert_int_equal(lost.bytes, 50); /* the median of 0-99 five times (the 251st smallest) */
-    assert_int_equal(m.n, 245);
+    fmap_prune(&m, &lost);
+    /* the median of 0-99 five times (the 251st smallest) is 50, in the
+     * bucket 48-51 */
+    assert_int_equal(lost.bytes, 51);
+    assert_int_equal(m.n, 240);
     for (uint64_t k = 0; k < 500; k++) {
         const fmap_val *x = fmap_find(&m, &k, crowded(k));
-        if (k % 100 <= 50)
+        if (k % 100 <= 51)
             assert_null(x);
         else
             assert_true(x && x->bytes == k % 100);
@@ -295,6 +368,8 @@ int main(void)
         cmocka_unit_test(test_conversions),
         cmocka_unit_test(test_custom_formats),
         cmocka_unit_test(test_fmap_counts_and_prunes),
+        cmocka_unit_test(test_fmap_buckets),
+        cmocka_unit_test(test_fmap_kept_histogram),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
     };
