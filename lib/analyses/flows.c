@@ -35,11 +35,15 @@ mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, cons
     return st;
 }
 
-/* Table t, empty; ranked by bytes, REJECT patterns by records. */
+/* Tables rank their keys by bytes, REJECT patterns by records (fmap.rank). */
+static inline int table_rank(fl_table t) { return t == FT_REJECT ? 0 : 2; }
+
+static inline uint64_t ranked(fl_table t, const fmap_val *v) { return table_rank(t) == 0 ? v->records : v->bytes; }
+
 static void table_init(fmap *m, fl_table t)
 {
     fmap_init(m, key_size[t]);
-    m->rank = t == FT_REJECT ? 0 : 2;
+    m->rank = (uint8_t)table_rank(t);
 }
 
 mlvpc_flows *mlvpc_flows_new(const mlvpc_flows_opts *opts, mlvpc_diag *err)
@@ -162,8 +166,9 @@ fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
  * when queued, and applied when its table's batch is full, so that the
  * cache misses of large tables overlap instead of adding up, and the
  * lookups of one batch share a key size and a branch history. */
-static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table t, uint32_t words)
+static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table t)
 {
+    const uint32_t words = (key_size[t] + 7) / 8;
     fl_batch *b = &f->batch[t];
     for (unsigned i = 0; i < b->n; i++) {
         const fl_update *u = &b->u[i];
@@ -173,30 +178,34 @@ static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table
             v = fmap_insert_at(&f->t[t], u->key, u->hash, words, at, FLOWS_MAX_KEYS);
         if (!v && !(v = upsert(f, t, u->key, u->hash)))
             continue;
-        uint64_t before = fmap_rank_of(&f->t[t], v);
+        uint64_t before = ranked(t, v);
         v->records++;
         flows_add(&v->packets, u->packets);
         flows_add(&v->bytes, u->bytes);
         v->extra += u->extra;
-        fmap_hist_move(&f->t[t], before, fmap_rank_of(&f->t[t], v));
+        fmap_hist_move(&f->t[t], before, ranked(t, v));
     }
     b->n = 0;
 }
 
-/* Table t's queued updates, their key compares unrolled for its key size. */
+/* Table t's queued updates; each case is apply() for one table, its key
+ * size and ranking counter constants (the key compare unrolled). */
 static void flush(mlvpc_flows *f, fl_table t)
 {
-    switch ((key_size[t] + 7) / 8) {
-    case 1: apply(f, t, 1); break;
-    case 2: apply(f, t, 2); break;
-    case 3: apply(f, t, 3); break;
-    case 4: apply(f, t, 4); break;
-    case 5: apply(f, t, 5); break;
-    case 6: apply(f, t, 6); break;
-    case 7: apply(f, t, 7); break;
-    case 8: apply(f, t, 8); break;
-    case 9: apply(f, t, 9); break;
-    default: apply(f, t, 10); break;
+    switch (t) {
+    case FT_SRC: apply(f, FT_SRC); break;
+    case FT_DST: apply(f, FT_DST); break;
+    case FT_PAIR: apply(f, FT_PAIR); break;
+    case FT_PORT: apply(f, FT_PORT); break;
+    case FT_REJECT: apply(f, FT_REJECT); break;
+    case FT_ENI: apply(f, FT_ENI); break;
+    case FT_NODATA: apply(f, FT_NODATA); break;
+    case FT_INET: apply(f, FT_INET); break;
+    case FT_XAZ: apply(f, FT_XAZ); break;
+    case FT_AWS: apply(f, FT_AWS); break;
+    case FT_EGRESS: apply(f, FT_EGRESS); break;
+    case FT_ISO: apply(f, FT_ISO); break;
+    case FT_COUNT: break;
     }
 }
 
