@@ -181,6 +181,13 @@ static inline unsigned mask16(const char *p, char c)
 #endif
 }
 
+/* Bit i set when p[i] == c, for i < 64. */
+static inline uint64_t mask64(const char *p, char c)
+{
+    return (uint64_t)mask16(p, c) | (uint64_t)mask16(p + 16, c) << 16 | (uint64_t)mask16(p + 32, c) << 32 |
+           (uint64_t)mask16(p + 48, c) << 48;
+}
+
 /* The value of the n (1 to 8) digits at p; false when one is no digit. */
 static inline __attribute__((always_inline)) bool digits8(const char *p, unsigned n, uint64_t *v)
 {
@@ -233,40 +240,59 @@ static inline __attribute__((always_inline)) bool num_of(const char *p, size_t n
     return true;
 }
 
-/* The value of the n (1 to 3) digits at p, which may be more than 255;
- * false when one is no digit. digits8 for a part of an IPv4 address: the
- * same check, then the three places by hand. */
-static inline __attribute__((always_inline)) bool octet(const char *p, unsigned n, uint64_t *v)
+/* Bit i set when p[i] is a decimal digit, for i < 16. */
+static inline unsigned digits16(const char *p)
 {
-    uint32_t w = (uint32_t)load8(p), keep = (1u << (8 * n)) - 1;
-    uint32_t bad = ((w & 0xF0F0F0F0u) ^ 0x30303030u) | (((w + 0x06060606u) & 0xF0F0F0F0u) ^ 0x30303030u);
-    if (bad & keep)
-        return false;
-    w = (w & 0x0F0F0Fu) << (8 * (3 - n)); /* hundreds, tens and units in bytes 0, 1, 2 */
-    *v = (w & 0xFF) * 100 + (w >> 8 & 0xFF) * 10 + (w >> 16 & 0xFF);
-    return true;
+#if defined(__SSE2__)
+    /* c - '0' below 10 as an unsigned byte: flipped into a signed compare */
+    __m128i d = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)p), _mm_set1_epi8('0'));
+    __m128i flip = _mm_set1_epi8((char)0x80);
+    return (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_xor_si128(d, flip), _mm_set1_epi8((char)(0x80 + 10))));
+#else
+    unsigned m = 0;
+    for (int i = 0; i < 16; i++)
+        m |= (unsigned)(p[i] >= '0' && p[i] <= '9') << i;
+    return m;
+#endif
 }
 
-/* Dotted-quad IPv4 (no leading zeros): the dots found sixteen bytes at a
- * time, each part converted by octet. */
+/* The value of the n (1 to 3) digits at p (already checked to be digits;
+ * the bytes after them may be anything), which may be more than 255. */
+static inline uint32_t octet(const char *p, unsigned n)
+{
+    uint32_t w = ((uint32_t)load8(p) & 0x0F0F0Fu) << (8 * (3 - n)); /* hundreds, tens, units in bytes 0-2 */
+    return (w & 0xFF) * 100 + (w >> 8 & 0xFF) * 10 + (w >> 16 & 0xFF);
+}
+
+/* Dotted-quad IPv4 (no leading zeros): the digits and the three dots of
+ * the whole address checked sixteen bytes at a time, then each part
+ * converted on its own. */
 static inline __attribute__((always_inline)) bool ipv4_of(const char *p, size_t n, ip_addr *a)
 {
     if (n < 7 || n > 15)
         return false;
-    uint64_t dots = mask16(p, '.') & ((1u << n) - 1);
-    if (!dots || !(dots &= dots - 1) || !(dots &= dots - 1) || (dots & (dots - 1)))
-        return false; /* not three dots */
-    dots = mask16(p, '.') & ((1u << n) - 1);
-    unsigned at = 0;
+    unsigned live = (1u << n) - 1, dots = mask16(p, '.') & live;
+    if ((dots | (digits16(p) & live)) != live)
+        return false; /* a character that is neither */
+    unsigned end[4], at = 0;
+    for (int k = 0; k < 3; k++, dots &= dots - 1) {
+        if (!dots)
+            return false;
+        end[k] = (unsigned)__builtin_ctz(dots);
+    }
+    if (dots)
+        return false; /* a fourth dot */
+    end[3] = (unsigned)n;
     uint32_t b = 0; /* (one word: byte stores read back as a word stall) */
     for (int k = 0; k < 4; k++) {
-        unsigned end = k < 3 ? (unsigned)__builtin_ctzll(dots) : (unsigned)n, len = end - at;
-        uint64_t v;
-        if (len < 1 || len > 3 || (len > 1 && p[at] == '0') || !octet(p + at, len, &v) || v > 255)
+        unsigned len = end[k] - at;
+        if (len - 1 > 2 || (len > 1 && p[at] == '0'))
+            return false; /* an empty part, four digits or more, a leading zero */
+        uint32_t v = octet(p + at, len);
+        if (v > 255)
             return false;
-        b = b << 8 | (uint32_t)v;
-        dots &= dots - 1;
-        at = end + 1;
+        b = b << 8 | v;
+        at = end[k] + 1;
     }
     uint64_t zero = 0;
     a->af = IP_V4;
@@ -276,15 +302,101 @@ static inline __attribute__((always_inline)) bool ipv4_of(const char *p, size_t 
     return true;
 }
 
-/* An IPv6 address (the rare case: through the library's parser). */
+/* Bit i set when p[i] is a hexadecimal digit, for i < 16. */
+static inline unsigned hex16(const char *p)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)p), flip = _mm_set1_epi8((char)0x80);
+    __m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0')), l = _mm_sub_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    __m128i isd = _mm_cmplt_epi8(_mm_xor_si128(d, flip), _mm_set1_epi8((char)(0x80 + 10)));
+    __m128i isl = _mm_cmplt_epi8(_mm_xor_si128(l, flip), _mm_set1_epi8((char)(0x80 + 6)));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(isd, isl));
+#else
+    unsigned m = 0;
+    for (int i = 0; i < 16; i++) {
+        unsigned c = (unsigned char)p[i];
+        m |= (unsigned)(c - '0' < 10 || (c | 0x20) - 'a' < 6) << i;
+    }
+    return m;
+#endif
+}
+
+/* The value of the n (1 to 4) hexadecimal digits at p (already checked).
+ * A digit's value is its low nibble, plus 9 for a letter (bit 6 set). */
+static inline uint16_t group_of(const char *p, unsigned n)
+{
+    uint32_t w = (uint32_t)load8(p);
+    w = ((w & 0x0F0F0F0Fu) + 9 * (w >> 6 & 0x01010101u)) << (8 * (4 - n)); /* right-aligned in bytes 0-3 */
+    uint32_t x = (w & 0x000F000Fu) << 4 | (w >> 8 & 0x000F000Fu);            /* pairs in bytes 0 and 2 */
+    return (uint16_t)((x & 0xFF) << 8 | (x >> 16 & 0xFF));
+}
+
+/* An IPv6 address in the text form of RFC 4291 2.2, as inet_pton reads it:
+ * eight groups of one to four hexadecimal digits, or fewer around one "::",
+ * the last two of them possibly a dotted quad. The characters are checked
+ * and the colons found sixteen bytes at a time. */
 static __attribute__((noinline)) bool ipv6_of(const char *p, size_t n, ip_addr *a)
 {
-    char buf[48];
-    if (n < 2 || n >= sizeof buf || !memchr(p, ':', n))
+    if (n < 2 || n > 45)
         return false;
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    return ip_parse_addr(buf, a) && a->af == IP_V6;
+    uint64_t live = (1ull << n) - 1, col = mask64(p, ':') & live, dot = mask64(p, '.') & live;
+    uint64_t hex = ((uint64_t)hex16(p) | (uint64_t)hex16(p + 16) << 16 | (uint64_t)hex16(p + 32) << 32) & live;
+    if ((col | dot | hex) != live || !col)
+        return false;
+    size_t quad = n; /* where a dotted quad starts: after the last colon, when there are dots */
+    if (dot) {
+        quad = 64 - (size_t)__builtin_clzll(col);
+        if (dot & ((1ull << quad) - 1))
+            return false; /* a dot before the last colon */
+    }
+    uint16_t g[8];
+    int ng = 0, gap = -1;
+    size_t i = 0;
+    if (p[0] == ':') {
+        if (p[1] != ':')
+            return false;
+        gap = 0;
+        i = 2;
+        col &= ~3ull;
+    }
+    while (i < n) {
+        if (i == quad) {
+            ip_addr q;
+            if (ng > 6 || !ipv4_of(p + i, n - i, &q))
+                return false;
+            g[ng++] = (uint16_t)(q.b[0] << 8 | q.b[1]);
+            g[ng++] = (uint16_t)(q.b[2] << 8 | q.b[3]);
+            break;
+        }
+        size_t end = col ? (size_t)__builtin_ctzll(col) : n;
+        if (end == i || end - i > 4 || ng == 8)
+            return false;
+        g[ng++] = group_of(p + i, (unsigned)(end - i));
+        if (end == n)
+            break;
+        col &= col - 1;
+        i = end + 1;
+        if (i == n)
+            return false; /* a colon that ends the address */
+        if (p[i] == ':') {
+            if (gap >= 0)
+                return false; /* a second "::" */
+            gap = ng;
+            col &= col - 1;
+            i++;
+        }
+    }
+    if (gap < 0 ? ng != 8 : ng > 7)
+        return false;
+    memset(a, 0, sizeof *a);
+    a->af = IP_V6;
+    int tail = gap < 0 ? 0 : ng - gap; /* the groups after "::" go to the end */
+    for (int k = 0; k < ng; k++) {
+        int at = k < ng - tail ? k : 8 - (ng - k);
+        a->b[2 * at] = (uint8_t)(g[k] >> 8);
+        a->b[2 * at + 1] = (uint8_t)g[k];
+    }
+    return true;
 }
 
 static inline __attribute__((always_inline)) bool addr_of(const char *p, size_t n, ip_addr *a)
@@ -350,20 +462,22 @@ static inline __attribute__((always_inline)) fl_error field(fl_field f, const ch
     }
 }
 
-/* The offsets of the first max + 1 spaces of s[0..len) into cut; their
- * count (max + 1 means more than max). s is padded: loads may pass len. */
+enum { CUTS = FL_MAX_COLUMNS + 64 }; /* (room for a whole block past the columns) */
+
+/* The offsets of the spaces of s[0..len) into cut (CUTS entries) while
+ * there are at most max; their count, or max + 1 when there are more. s is
+ * padded: loads may pass len by 63 bytes. */
 static unsigned spaces(const char *s, size_t len, uint32_t *cut, unsigned max)
 {
     unsigned n = 0;
-    for (size_t i = 0; i < len; i += 16) {
-        unsigned m = mask16(s + i, ' ');
-        if (len - i < 16)
-            m &= (1u << (len - i)) - 1;
-        for (; m; m &= m - 1) {
-            if (n > max)
-                return n;
-            cut[n++] = (uint32_t)(i + (unsigned)__builtin_ctz(m));
-        }
+    for (size_t i = 0; i < len; i += 64) {
+        uint64_t m = mask64(s + i, ' ');
+        if (len - i < 64)
+            m &= (1ull << (len - i)) - 1;
+        for (; m; m &= m - 1)
+            cut[n++] = (uint32_t)(i + (unsigned)__builtin_ctzll(m));
+        if (n > max)
+            return max + 1;
     }
     return n;
 }
@@ -406,7 +520,7 @@ fl_error fl_parse_padded(const fl_format *f, const char *line, size_t len, fl_re
         len--; /* CRLF line ends */
     if (len > FL_MAX_LINE)
         return FL_E_LONG;
-    uint32_t cut[FL_MAX_COLUMNS + 1];
+    uint32_t cut[CUTS];
     if (!f->ncols || spaces(line, len, cut, f->ncols - 1u) != f->ncols - 1u)
         return FL_E_COLUMNS;
     cut[f->ncols - 1] = (uint32_t)len;

@@ -100,12 +100,13 @@ enum { FL_MAX_LINE = 64 * 1024 };
 const char *fl_error_name(fl_error e);
 const char *fl_error_id(fl_error e);
 
-enum { FL_PAD = 32 };
+enum { FL_PAD = 64 };
 
 /* Parse the record line[0..len) (no newline) with format f into r. Text
  * fields point into line. fl_parse_padded is the same when FL_PAD bytes
- * after the line can be read (numbers and addresses are converted eight
- * and sixteen bytes at a time, loads passing the field's end); fl_parse
+ * after the line can be read (spaces are found sixty-four bytes at a time,
+ * numbers and addresses converted eight and sixteen at a time, loads
+ * passing the field's end); fl_parse
  * copies the line to give it that padding. */
 fl_error fl_parse(const fl_format *f, const char *line, size_t len, fl_rec *r);
 fl_error fl_parse_padded(const fl_format *f, const char *line, size_t len, fl_rec *r);

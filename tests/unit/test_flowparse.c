@@ -58,6 +58,33 @@ static void gen_number(char *out, bool hard, unsigned max)
     }
 }
 
+/* IPv6 text of every shape: 0 to 8 groups around a "::" or none, groups of
+ * 1 to 4 digits (sometimes 5) in either case, sometimes a dotted quad at
+ * the end; when hard, now and then a character changed. */
+static void gen_ipv6(char *out, bool hard)
+{
+    int groups = (int)below(9), gap = below(3) ? (int)below((unsigned)groups + 1) : -1, quad = below(6) == 0;
+    int k = 0;
+    for (int i = 0; i < groups; i++) {
+        if (i == gap)
+            k += sprintf(out + k, "::");
+        else if (i > 0)
+            out[k++] = ':';
+        if (quad && i == groups - 1) {
+            k += sprintf(out + k, "%u.%u.%u.%u", below(256), below(256), below(256), below(256));
+        } else {
+            unsigned digits = 1 + below(hard && !below(20) ? 5 : 4);
+            for (unsigned d = 0; d < digits; d++)
+                out[k++] = (below(3) ? "0123456789abcdef" : "0123456789ABCDEF")[below(16)];
+        }
+    }
+    if (gap == groups)
+        k += sprintf(out + k, "::");
+    out[k] = '\0';
+    if (hard && k && !below(8))
+        out[below((unsigned)k)] = ":.g/ 0"[below(6)];
+}
+
 /* An address field: IPv4 mostly, IPv6 sometimes, broken forms of both. */
 static void gen_addr(char *out, bool hard)
 {
@@ -70,7 +97,12 @@ static void gen_addr(char *out, bool hard)
     switch (hard ? below(5) : 2 + below(3)) {
     case 0: strcpy(out, bad[below(sizeof bad / sizeof *bad)]); break;
     case 1: strcpy(out, "-"); break;
-    case 2: snprintf(out, 48, "2600:1f18:%x:%x::%x", below(0x10000), below(0x100), below(0x10000)); break;
+    case 2:
+        if (below(2))
+            snprintf(out, 48, "2600:1f18:%x:%x::%x", below(0x10000), below(0x100), below(0x10000));
+        else
+            gen_ipv6(out, hard);
+        break;
     default: {
         /* four parts of 1-3 characters, now and then with a leading zero or past 255 */
         int k = 0;
@@ -115,6 +147,9 @@ static void gen_line(char *line)
         if (i + 1 < n && !below(200))
             line[k++] = ' '; /* an empty field */
     }
+    if (!below(300)) /* far too many fields: more spaces than a 64-byte block holds columns for */
+        for (unsigned extra = 50 + below(30); extra; extra--)
+            k += sprintf(line + k, " -");
     if (!below(50))
         line[k++] = '\r';
     if (!below(200))
@@ -221,10 +256,11 @@ static void test_parser_matches_reference(void **state)
         strcpy(copy, line);
         size_t len = strlen(line);
         /* the fast parser may read FL_PAD bytes past the line: fill them with junk */
-        static const char junk[] = "9.9.9.9 1234567890:: ACCEPT OK -";
+        static const char junk[] = "9.9.9.9 1234567890:: ACCEPT OK - 10.0.0.1 443 6 2 eni-0123 REJECT 7 1764150000 ";
         char padded[1024 + FL_PAD];
         memcpy(padded, line, len);
-        memcpy(padded + len, junk + below(8), FL_PAD - 8);
+        _Static_assert(sizeof junk >= FL_PAD + 8, "junk for the whole padding");
+        memcpy(padded + len, junk + below(8), FL_PAD);
         fl_rec got, want;
         fl_error e = fl_parse_padded(&f, padded, len, &got);
         fl_error w = ref_parse(copy, &want);
