@@ -226,7 +226,7 @@ static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table
     fl_update *u = &b->u[b->n++];
     memset(u->key, 0, (key_size[t] + 15) & ~15u);
     memcpy(u->key, key, key_size[t]);
-    u->hash = fmap_hash_padded(&f->t[t], u->key);
+    u->hash = fmap_hash_sized(&f->t[t], u->key, key_size[t]);
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;

@@ -209,6 +209,8 @@ static inline __attribute__((always_inline)) bool digits8(const char *p, unsigne
  * a value of more significant digits is refused without computing it. */
 static inline __attribute__((always_inline)) bool u64_of(const char *p, size_t n, uint64_t *v)
 {
+    if (n - 1 < 8)
+        return digits8(p, (unsigned)n, v); /* (the common case: one conversion) */
     while (n > 19 && *p == '0')
         p++, n--;
     if (!n || n > 19)

@@ -74,14 +74,15 @@ static inline uint64_t fmap_mum(uint64_t a, uint64_t b)
     return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-/* fmap_hash of a key zero-padded to a multiple of 16 bytes (the hot path).
- * Pairs of words are mixed independently, so the multiplications of a long
- * key overlap instead of forming one chain. */
-static inline uint64_t fmap_hash_padded(const fmap *m, const void *key)
+/* fmap_hash of a key zero-padded to a multiple of 16 bytes, for a table of
+ * key size ksize (the hot path: where ksize is a constant, the loop is
+ * unrolled). Pairs of words are mixed independently, so the
+ * multiplications of a long key overlap instead of forming one chain. */
+static inline __attribute__((always_inline)) uint64_t fmap_hash_sized(const fmap *m, const void *key, uint32_t ksize)
 {
     const uint8_t *p = key;
-    uint64_t h = m->seed ^ m->ksize;
-    for (uint32_t i = 0; i < m->ksize; i += 16) {
+    uint64_t h = m->seed ^ ksize;
+    for (uint32_t i = 0; i < ksize; i += 16) {
         uint64_t a, b;
         __builtin_memcpy(&a, p + i, 8);
         __builtin_memcpy(&b, p + i + 8, 8);
@@ -90,6 +91,8 @@ static inline uint64_t fmap_hash_padded(const fmap *m, const void *key)
     h = fmap_mum(h ^ 0x8EBC6AF09C88C6E3ull, h ^ 0x589965CC75374CC3ull);
     return h | 1; /* 0 marks an empty slot */
 }
+
+static inline uint64_t fmap_hash_padded(const fmap *m, const void *key) { return fmap_hash_sized(m, key, m->ksize); }
 
 /* The hash of key in table m (its seed, its key size); a key and its zero
  * padding hash alike. */
@@ -112,8 +115,9 @@ static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + 
 
 enum { FMAP_KEY_AT = 8 + sizeof(fmap_val) }; /* where a slot's key starts */
 
-/* The counters of a key zero-padded to `words` words, or NULL when the
- * table does not hold it (*at is then the empty slot where it would go).
+/* The counters of a key zero-padded to `words` words (the table's key size
+ * in words, (ksize + 7) / 8, which also gives the stride), or NULL when
+ * the table does not hold it (*at is then the empty slot where it would go).
  * The hot path: where `words` is a constant, the key compare has no loop. */
 static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m, const uint64_t *key, uint64_t hash,
                                                                   uint32_t words, uint32_t *at)
@@ -121,8 +125,10 @@ static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m
     *at = 0;
     if (!m->cap)
         return NULL;
+    uint8_t *slots = m->slots;
+    const size_t stride = FMAP_KEY_AT + 8 * words; /* (m->stride, as a constant where words is one) */
     for (uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
-        uint8_t *s = fmap_slot(m, i);
+        uint8_t *s = slots + i * stride;
         uint64_t h, d = 0;
         __builtin_memcpy(&h, s, 8);
         if (!h) {
