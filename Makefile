@@ -10,7 +10,7 @@ SOVER   := 0
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(WARN) -Iinclude $(CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  := -lyaml -lz -pthread
+LDLIBS  := -lyaml -ldeflate -lz -pthread
 
 LIB_SRC := $(sort $(wildcard lib/util/*.c lib/inputs/*.c lib/model/*.c lib/analyses/*.c lib/outputs/*.c))
 CLI_SRC := $(sort $(wildcard src/*.c))
@@ -127,7 +127,7 @@ bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BU
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo
-DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev zlib1g-dev clang libclang-rt-14-dev jq \
+DEB_PKGS := build-essential pkg-config libcmocka-dev libyaml-dev libdeflate-dev zlib1g-dev clang libclang-rt-14-dev jq \
             python3-distributed
 
 deps:

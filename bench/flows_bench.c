@@ -1,5 +1,5 @@
 /*
- * flows_bench FILE RUNS — `mlvpc flows FILE --format json` through the
+ * flows_bench FILE TEXT_BYTES RUNS [THREADS] — `mlvpc flows FILE --format json` through the
  * public API (read, parse, aggregate, report to /dev/null), each run a
  * fresh child process; prints medians and the peak RSS on one RESULT line
  * for bench/run.sh.
@@ -13,6 +13,8 @@
 #include "bench_util.h"
 #include "mlvpc/mlvpc.h"
 
+static unsigned threads; /* 0: one per core */
+
 typedef struct run {
     double ms;
     uint64_t text_bytes, records;
@@ -23,7 +25,7 @@ static int one(const char *path, void *out)
 {
     run *r = out;
     mlvpc_diag err;
-    mlvpc_flows_opts o = { .since = -1, .until = -1 };
+    mlvpc_flows_opts o = { .since = -1, .until = -1, .threads = threads };
     FILE *null = fopen("/dev/null", "w");
     double t0 = bench_now_ms();
     mlvpc_flows *f = mlvpc_flows_new(&o, &err);
@@ -42,10 +44,11 @@ static int one(const char *path, void *out)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: flows_bench FILE TEXT_BYTES RUNS\n");
+    if (argc != 4 && argc != 5) {
+        fprintf(stderr, "usage: flows_bench FILE TEXT_BYTES RUNS [THREADS]\n");
         return 2;
     }
+    threads = argc == 5 ? (unsigned)atoi(argv[4]) : 0;
     double text = atof(argv[2]);
     int runs = bench_runs(argv[3], 3);
     double ms[99];

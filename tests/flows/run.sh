@@ -22,6 +22,24 @@ split -l 45 "$tmp/body" "$tmp/part."
 { cat "$tmp/hdr" "$tmp/part.aa" | gzip -n; gzip -nc "$tmp/part.ab"; gzip -nc "$tmp/part.ac"; } >"$tmp/members.log.gz"
 report "$tmp/members.log.gz" >"$tmp/members.json"
 check "three gzip members read like one" cmp -s "$tmp/file.json" "$tmp/members.json"
+# A regular file is inflated whole (libdeflate), a pipe as a stream (zlib):
+# the same report, zero padding after the last member ignored by both, and
+# anything else after it refused by both.
+cat "$tmp/members.log.gz" | report - >"$tmp/pipe.json"
+check "gzip members through a pipe read like the file" cmp -s "$tmp/file.json" "$tmp/pipe.json"
+{ cat "$tmp/members.log.gz"; head -c 700 /dev/zero; } >"$tmp/padded.log.gz"
+report "$tmp/padded.log.gz" >"$tmp/padded.json"
+report - <"$tmp/padded.log.gz" >"$tmp/padded-pipe.json"
+check "zero padding after the last member is ignored (file and pipe)" \
+    sh -c "cmp -s '$tmp/file.json' '$tmp/padded.json' && cmp -s '$tmp/file.json' '$tmp/padded-pipe.json'"
+{ cat "$tmp/members.log.gz"; printf 'junk'; } >"$tmp/junk.log.gz"
+"$bin" flows -q "$tmp/junk.log.gz" >/dev/null 2>"$tmp/junk.err"
+rc1=$?
+cat "$tmp/junk.log.gz" | "$bin" flows -q - >/dev/null 2>"$tmp/junk-pipe.err"
+rc2=$?
+check "trailing garbage after the last member is an error (file and pipe, exit 2)" \
+    sh -c "test $rc1 -eq 2 && test $rc2 -eq 2 && grep -q 'junk.log.gz: corrupt gzip data: trailing garbage' '$tmp/junk.err' &&
+           grep -q 'trailing garbage' '$tmp/junk-pipe.err'"
 # the same lines split over files of a directory, each with its header
 mkdir "$tmp/dir"
 for p in "$tmp"/part.*; do cat "$tmp/hdr" "$p" >"$tmp/dir/$(basename "$p").log"; done
