@@ -293,7 +293,7 @@ typedef struct mlvpc_flows_opts {
     unsigned top;         /* rows of each top list; 0: 10 */
     mlvpc_progress_fn progress; /* NULL: none; called from one reading thread at a time */
     void *progress_ctx;
-    unsigned threads;     /* files read at once by mlvpc_flows_add (a directory); 0: one per core */
+    unsigned threads;     /* files read at once by mlvpc_flows_add (a directory); 0: one per core; at most 64 */
 } mlvpc_flows_opts;
 
 /* A new, empty aggregation (opts may be NULL). NULL with err filled when

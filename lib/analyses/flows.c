@@ -335,12 +335,16 @@ static void on_bad(void *ctx, fl_error e, const char *file, uint64_t line, const
 
 /* A parallel read: the files of a directory shared among threads, each
  * with its own aggregate, joined at the end by the same addition that
- * merges partials. */
+ * merges partials. Which thread reads which file depends only on the files
+ * and the number of threads (the largest first, each to the thread with the
+ * fewest bytes so far), each thread reads its files in order and the
+ * aggregates are joined in thread order, so a run's tables past their
+ * bound are the same from one run to the next. */
 typedef struct fl_pool {
     mlvpc_flows *f;
     char **files;
     size_t nfiles;
-    atomic_size_t next;
+    uint32_t *owner; /* per file: the thread that reads it */
     atomic_bool stop;
     atomic_uint_least64_t bytes, records; /* read by all threads, for progress */
     pthread_mutex_t lock;                 /* the progress callback; the error */
@@ -351,6 +355,7 @@ typedef struct fl_pool {
 
 typedef struct fl_worker {
     fl_pool *p;
+    uint32_t id;
     mlvpc_flows w;
     uint64_t seen_bytes, seen_records; /* already added to the pool's counters */
 } fl_worker;
@@ -377,7 +382,10 @@ static void on_progress(void *ctx, uint64_t in_bytes)
     }
 }
 
-/* Add src's counts into dst (tables pruned as they fill); false when out of memory. */
+/* Add src's counts into dst; false when out of memory. A table takes all
+ * of src's keys before it is pruned back to its bound: the keys and counts
+ * it keeps then depend on neither the order of src's slots (its hash seed)
+ * nor the order of the adds. */
 static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
 {
     const uint64_t *from[] = { &src->files, &src->in_bytes, &src->text_bytes, &src->lines, &src->headers,
@@ -403,14 +411,17 @@ static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
         const fmap *m = &src->t[t];
         dst->prunes[t] += src->prunes[t];
         flows_add_val(&dst->lost[t], &src->lost[t]);
+        fmap *d = &dst->t[t];
         for (uint32_t i = 0; i < m->cap; i++) {
             if (!fmap_used(m, i))
                 continue;
-            fmap_val *y = flows_get(dst, (fl_table)t, fmap_key(m, i));
+            fmap_val *y = fmap_get(d, fmap_key(m, i), fmap_hash(d, fmap_key(m, i)));
             if (!y)
                 return false;
             flows_add_val(y, fmap_val_at(m, i));
         }
+        while (d->n > FLOWS_MAX_KEYS && !dst->oom)
+            flows_prune(dst, (fl_table)t);
     }
     return !dst->oom;
 }
@@ -420,10 +431,9 @@ static void *work(void *arg)
     fl_worker *k = arg;
     fl_pool *p = k->p;
     fl_sink s = { .ctx = &k->w, .record = on_record, .bad = on_bad, .progress = on_progress };
-    while (!atomic_load(&p->stop)) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->nfiles)
-            break;
+    for (size_t i = 0; i < p->nfiles && !atomic_load(&p->stop); i++) {
+        if (p->owner[i] != k->id)
+            continue;
         mlvpc_diag e;
         k->seen_bytes = 0; /* the sink's count restarts with each call */
         s.in_bytes = 0;
@@ -446,11 +456,12 @@ static void *work(void *arg)
     return NULL;
 }
 
-static void worker_init(fl_worker *k, fl_pool *p)
+static void worker_init(fl_worker *k, fl_pool *p, uint32_t id)
 {
     const mlvpc_flows *f = p->f;
     memset(k, 0, sizeof *k);
     k->p = p;
+    k->id = id;
     mlvpc_flows *w = &k->w;
     w->fields = f->fields, w->since = f->since, w->until = f->until, w->top = f->top, w->prices = f->prices;
     w->model = f->model, w->eni_index = f->eni_index, w->addr_index = f->addr_index, w->ranges = f->ranges;
@@ -461,46 +472,87 @@ static void worker_init(fl_worker *k, fl_pool *p)
         table_init(&w->t[t], (fl_table)t);
 }
 
+enum { FLOWS_MAX_THREADS = 64 };
+
+typedef struct fl_sized {
+    uint64_t bytes;
+    size_t i;
+} fl_sized;
+
+static int cmp_sized(const void *a, const void *b)
+{
+    const fl_sized *x = a, *y = b;
+    return x->bytes != y->bytes ? (x->bytes < y->bytes ? 1 : -1) : (x->i > y->i) - (x->i < y->i);
+}
+
+/* owner[i] for each file: the largest first, each to the thread with the
+ * fewest bytes so far (the lowest-numbered among equals); false when out of
+ * memory. */
+static bool assign(char **files, size_t nfiles, unsigned nthreads, uint32_t *owner)
+{
+    fl_sized *v = malloc(nfiles * sizeof *v);
+    uint64_t load[FLOWS_MAX_THREADS] = { 0 };
+    if (!v)
+        return false;
+    for (size_t i = 0; i < nfiles; i++)
+        v[i] = (fl_sized){ fl_input_size(files[i]), i };
+    qsort(v, nfiles, sizeof *v, cmp_sized);
+    for (size_t j = 0; j < nfiles; j++) {
+        uint32_t least = 0;
+        for (uint32_t w = 1; w < nthreads; w++)
+            least = load[w] < load[least] ? w : least;
+        owner[v[j].i] = least;
+        load[least] += v[j].bytes;
+    }
+    free(v);
+    return true;
+}
+
 static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, unsigned nthreads, mlvpc_diag *err)
 {
     fl_pool p = { .f = f, .files = files, .nfiles = nfiles, .err_at = (size_t)-1 };
-    atomic_init(&p.next, 0);
     atomic_init(&p.stop, false);
     atomic_init(&p.bytes, 0);
     atomic_init(&p.records, 0);
     pthread_mutex_init(&p.lock, NULL);
     fl_worker *k = calloc(nthreads, sizeof *k);
     pthread_t *th = calloc(nthreads, sizeof *th);
-    if (!k || !th) {
+    bool *running = calloc(nthreads, sizeof *running);
+    p.owner = malloc(nfiles * sizeof *p.owner);
+    if (!k || !th || !running || !p.owner || !assign(files, nfiles, nthreads, p.owner)) {
         free(k);
         free(th);
+        free(running);
+        free(p.owner);
         pthread_mutex_destroy(&p.lock);
         flows_fail(err, MLVPC_ERR_NOMEM, NULL, "out of memory");
         return MLVPC_ERR_NOMEM;
     }
-    unsigned started = 0;
     for (unsigned i = 0; i < nthreads; i++) {
-        worker_init(&k[i], &p);
-        if (pthread_create(&th[i], NULL, work, &k[i]) != 0) {
-            for (int t = 0; t < FT_COUNT; t++)
-                fmap_release(&k[i].w.t[t]);
-            break;
-        }
-        started++;
+        worker_init(&k[i], &p, i);
+        running[i] = pthread_create(&th[i], NULL, work, &k[i]) == 0;
     }
-    if (!started) { /* no thread could start: read here */
-        worker_init(&k[0], &p);
-        work(&k[0]);
+    for (unsigned i = 0; i < nthreads; i++) {
+        if (running[i])
+            pthread_join(th[i], NULL);
+        else
+            work(&k[i]); /* a thread that could not start: its files read here */
     }
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
     bool ok = true;
-    for (unsigned i = 0; i < (started ? started : 1); i++) {
+    for (unsigned i = 0; i < nthreads; i++) {
+        for (int t = 0; t < FT_COUNT; t++) /* an empty table takes a worker's whole (adding it key by key: the same) */
+            if (!f->t[t].n) {
+                fmap_release(&f->t[t]);
+                f->t[t] = k[i].w.t[t];
+                memset(&k[i].w.t[t], 0, sizeof k[i].w.t[t]);
+            }
         ok = ok && add_state(f, &k[i].w);
         for (int t = 0; t < FT_COUNT; t++)
             fmap_release(&k[i].w.t[t]);
         f->oom = f->oom || k[i].w.oom;
     }
+    free(running);
+    free(p.owner);
     pthread_mutex_destroy(&p.lock);
     free(k);
     free(th);
@@ -522,7 +574,8 @@ mlvpc_status mlvpc_flows_add(mlvpc_flows *f, const char *path, mlvpc_diag *err)
     f->done_bytes = f->in_bytes;
     f->total_bytes = f->progress ? f->in_bytes + fl_input_size(path) : 0;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned nthreads = f->threads ? f->threads : cores > 0 ? (unsigned)(cores < 64 ? cores : 64) : 1;
+    unsigned nthreads = f->threads ? f->threads : cores > 0 ? (unsigned)cores : 1;
+    nthreads = nthreads < FLOWS_MAX_THREADS ? nthreads : FLOWS_MAX_THREADS;
     char **files = NULL;
     size_t nfiles = 0;
     mlvpc_status st;

@@ -258,19 +258,25 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
         get_val(r, &lost);
         flows_add_val(&f->lost[t], &lost);
         uint32_t n = get_u32(r);
+        if (n > FLOWS_MAX_KEYS)
+            return false; /* more than a table holds: no partial of mlvpc */
         for (uint32_t i = 0; i < n && !r->bad; i++) {
             const uint8_t *key = take(r, m->ksize);
             fmap_val x;
             get_val(r, &x);
             if (!key)
                 return false;
-            fmap_val *y = flows_get(f, (fl_table)t, key);
+            /* all of them first, then pruned back to the bound: what is kept
+             * does not depend on the order of the keys */
+            fmap_val *y = fmap_get(m, key, fmap_hash(m, key));
             if (!y) {
                 f->oom = true;
                 return true;
             }
             flows_add_val(y, &x);
         }
+        while (m->n > FLOWS_MAX_KEYS)
+            flows_prune(f, (fl_table)t);
     }
     return !r->bad && r->p == r->end;
 }

@@ -114,6 +114,9 @@ check "the default prices are data/prices.json's" cmp -s "$tmp/p-default.json" "
 "$bin" flows -q --format json --threads 1 tests/data/flows/s3 tests/data/flows/custom-v5.log >"$tmp/t1.json"
 "$bin" flows -q --format json --threads 3 tests/data/flows/s3 tests/data/flows/custom-v5.log >"$tmp/t3.json"
 check "several threads report like one" cmp -s "$tmp/t1.json" "$tmp/t3.json"
+"$bin" flows -q --format json --threads 1 tests/data/flows/custom-v5.log tests/data/flows/s3 >"$tmp/u1.json"
+"$bin" flows -q --format json --threads 2 tests/data/flows/custom-v5.log tests/data/flows/s3 >"$tmp/u2.json"
+check "several threads after a file already read report like one" cmp -s "$tmp/u1.json" "$tmp/u2.json"
 # Random groupings and orders of the same partials (a fixed seed: reproducible).
 i=0
 for f in $all "$src"/*.gz; do
@@ -168,4 +171,21 @@ missed=$(awk -v b="$bound" 'FNR == NR { l[$1 " " $2] = 1; last = $3; next }
 check "a pruned pair table ($prunings prunings, bound $bound bytes): listed pairs within the bound" \
     sh -c "test '$exact' = false && test '$prunings' -ge 1 && test '$within' = yes"
 check "a pruned pair table leaves out no pair above the last listed plus the bound" test "$missed" = 0
+# Past the bound, what a table keeps depends on no hash seed: runs with threads
+# and merges of partials (each written in its own run's slot order) repeat.
+mkdir "$tmp/manydir"
+head -n 1 "$tmp/many.log" >"$tmp/many.hdr"
+tail -n +2 "$tmp/many.log" >"$tmp/many.body"
+split -n l/3 "$tmp/many.body" "$tmp/manydir/p."
+for p in "$tmp"/manydir/p.??; do cat "$tmp/many.hdr" "$p" >"$p.log" && rm "$p"; done
+"$bin" flows -q --format json --threads 2 "$tmp/manydir" >"$tmp/th1.json"
+"$bin" flows -q --format json --threads 2 "$tmp/manydir" >"$tmp/th2.json"
+check "a pruned run with two threads repeats" \
+    sh -c "jq -e '.tables.pairs.prunings > 0' '$tmp/th1.json' >/dev/null && cmp -s '$tmp/th1.json' '$tmp/th2.json'"
+for round in 1 2; do
+    for p in "$tmp"/manydir/p.*.log; do "$bin" flows -q --partial "$p.$round.bin" "$p"; done
+    "$bin" flows merge --format json "$tmp"/manydir/p.*.log.$round.bin >"$tmp/mg$round.json"
+done
+check "a pruned merge of partials repeats" \
+    sh -c "jq -e '.tables.pairs.prunings > 0' '$tmp/mg1.json' >/dev/null && cmp -s '$tmp/mg1.json' '$tmp/mg2.json'"
 finish flows
