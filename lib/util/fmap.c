@@ -46,7 +46,6 @@ void fmap_init(fmap *m, uint32_t ksize)
     m->ksize = ksize;
     m->stride = (8 + (uint32_t)sizeof(fmap_val) + ksize + 7) & ~7u;
     m->rank = 2;
-    m->hist_ok = 1;
 }
 
 void fmap_release(fmap *m)
@@ -57,7 +56,6 @@ void fmap_release(fmap *m)
     memset(m, 0, sizeof *m);
     m->ksize = ksize;
     m->rank = rank;
-    m->hist_ok = 1;
 }
 
 uint64_t fmap_hash(const fmap *m, const void *key)

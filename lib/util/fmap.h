@@ -33,7 +33,8 @@ typedef struct fmap {
     void *map;                      /* what holds the slots: a mapping of map_bytes, or NULL (malloc) */
     size_t map_bytes;
     uint8_t rank;                   /* the counter pruning ranks by: 0 records, 1 packets, 2 bytes (the default) */
-    uint8_t hist_ok;                /* hist counts the keys by fmap_bucket of their rank counter */
+    uint8_t hist_ok;                /* hist counts the keys by fmap_bucket of their rank counter (kept from
+                                       a table's first prune on: small tables never pay for it) */
     uint32_t hist[FMAP_BUCKETS];
 } fmap;
 
@@ -52,14 +53,16 @@ static inline uint64_t fmap_rank_of(const fmap *m, const fmap_val *v)
     return m->rank == 0 ? v->records : m->rank == 1 ? v->packets : v->bytes;
 }
 
-/* Keeps the histogram when a key's rank counter went from `before` to
- * `after` (a new key enters at 0). Callers that change counters without it
- * must say so with fmap_hist_lost. */
+/* Keeps the histogram, when it is kept, when a key's rank counter went
+ * from `before` to `after` (a new key enters at 0). Callers that change
+ * counters without it must say so with fmap_hist_lost. */
 static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
 {
-    uint32_t b = fmap_bucket(before), a = fmap_bucket(after);
-    m->hist[b]--;
-    m->hist[a]++;
+    if (m->hist_ok) {
+        uint32_t b = fmap_bucket(before), a = fmap_bucket(after);
+        m->hist[b]--;
+        m->hist[a]++;
+    }
 }
 
 static inline void fmap_hist_lost(fmap *m) { m->hist_ok = 0; }
