@@ -154,14 +154,6 @@ static fmap_val *upsert(mlvpc_flows *f, fl_table t, const uint64_t *key, uint64_
     return v;
 }
 
-fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key)
-{
-    uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
-    memcpy(k, key, key_size[t]);
-    fmap_hist_lost(&f->t[t]); /* (the caller adds what it likes) */
-    return upsert(f, t, k, fmap_hash(&f->t[t], k));
-}
-
 /* Updates are batched per table: each is hashed and its slot prefetched
  * when queued, and applied when its table's batch is full, so that the
  * cache misses of large tables overlap instead of adding up, and the
@@ -430,7 +422,8 @@ static void *work(void *arg)
 {
     fl_worker *k = arg;
     fl_pool *p = k->p;
-    fl_sink s = { .ctx = &k->w, .record = on_record, .bad = on_bad, .progress = on_progress };
+    fl_scratch whole = { 0 }; /* (a thread's gzip buffers, kept from file to file) */
+    fl_sink s = { .ctx = &k->w, .record = on_record, .bad = on_bad, .progress = on_progress, .scratch = &whole };
     for (size_t i = 0; i < p->nfiles && !atomic_load(&p->stop); i++) {
         if (p->owner[i] != k->id)
             continue;
@@ -451,6 +444,7 @@ static void *work(void *arg)
             atomic_store(&p->stop, true);
         }
     }
+    fl_scratch_free(&whole);
     flush_all(&k->w);
     k->w.files = s.files, k->w.text_bytes = s.text_bytes, k->w.lines = s.lines, k->w.headers = s.headers;
     return NULL;

@@ -189,10 +189,6 @@ static inline void flows_add_val(fmap_val *a, const fmap_val *b)
  * (an order that does not depend on how the input was split). */
 void flows_add_sample(mlvpc_flows *f, const fl_sample *s);
 
-/* Table t's counters of key (zeroed when new; the table is pruned first when
- * a new key would pass the bound); NULL when out of memory. */
-fmap_val *flows_get(mlvpc_flows *f, fl_table t, const void *key);
-
 /* *err (when not NULL) set to status st, the file (NULL: none) and text;
  * returns st. */
 mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, const char *text);

@@ -32,8 +32,7 @@ typedef struct rd {
     char *buf;     /* CHUNK + FL_MAX_LINE: text, the tail of a line carried over; then FL_PAD
                       bytes that a line's parse may read (all initialised) */
     size_t have;
-    char *gz, *text;         /* a whole gzip file and its text (read_gzip_whole), kept between files */
-    size_t gz_cap, text_cap;
+    fl_scratch *whole; /* a whole gzip file and its text (read_gzip_whole): the sink's, or the read's own */
     uint64_t since_progress;
     mlvpc_diag *err;
 } rd;
@@ -150,16 +149,18 @@ static mlvpc_status read_plain(rd *r, int fd, const char *path, const char *firs
     }
 }
 
-/* Room for `need` bytes at *p (capacity *cap, grown by doubling, kept
- * between files so that their pages are touched once); false when out of
- * memory. */
-static bool room(char **p, size_t *cap, size_t need)
+/* Room for `need` bytes at *p (capacity *cap, grown by doubling up to
+ * `most`, kept between files so that their pages are touched once); false
+ * when out of memory. */
+static bool room(char **p, size_t *cap, size_t need, size_t most)
 {
     if (need <= *cap)
         return true;
     size_t c = *cap ? *cap : need;
     while (c < need)
         c *= 2;
+    c = c < most ? c : most;
+    c = c > need ? c : need;
     char *q = realloc(*p, c);
     if (!q)
         return false;
@@ -168,7 +169,7 @@ static bool room(char **p, size_t *cap, size_t need)
     return true;
 }
 
-/* The members of in[0..n) inflated into r->text with FL_PAD zeroed bytes
+/* The members of in[0..n) inflated into r->whole->text with FL_PAD zeroed bytes
  * after them (their length), when nothing but zero padding follows them;
  * -1 when libdeflate cannot (bad data, more than WHOLE_OUT, out of memory:
  * the stream reader then decides). */
@@ -180,7 +181,8 @@ static long inflate_whole(rd *r, const unsigned char *in, size_t n)
         size_t isize = (size_t)in[n - 4] | (size_t)in[n - 3] << 8 | (size_t)in[n - 2] << 16 | (size_t)in[n - 1] << 24;
         cap = isize && isize <= WHOLE_OUT ? isize : cap;
     }
-    bool ok = d && room(&r->text, &r->text_cap, cap + FL_PAD);
+    fl_scratch *w = r->whole;
+    bool ok = d && room(&w->text, &w->text_cap, cap + FL_PAD, WHOLE_OUT + FL_PAD);
     while (ok && pos < n) {
         if (in[pos] != 0x1f) { /* after the last member: zero padding only */
             while (pos < n && in[pos] == 0)
@@ -188,12 +190,16 @@ static long inflate_whole(rd *r, const unsigned char *in, size_t n)
             ok = pos == n;
             break;
         }
+        if (n - pos < 18 || (in[pos + 3] & 2)) {
+            ok = false; /* too short for a member, or a header CRC (which libdeflate skips unchecked) */
+            break;
+        }
         size_t used, got;
         enum libdeflate_result res =
-            libdeflate_gzip_decompress_ex(d, in + pos, n - pos, r->text + at, cap - at, &used, &got);
+            libdeflate_gzip_decompress_ex(d, in + pos, n - pos, w->text + at, cap - at, &used, &got);
         if (res == LIBDEFLATE_INSUFFICIENT_SPACE && cap < WHOLE_OUT) {
             cap = cap * 2 < WHOLE_OUT ? cap * 2 : WHOLE_OUT;
-            ok = room(&r->text, &r->text_cap, cap + FL_PAD);
+            ok = room(&w->text, &w->text_cap, cap + FL_PAD, WHOLE_OUT + FL_PAD);
             continue; /* the same member again, with room */
         }
         ok = res == LIBDEFLATE_SUCCESS;
@@ -203,7 +209,7 @@ static long inflate_whole(rd *r, const unsigned char *in, size_t n)
     libdeflate_free_decompressor(d);
     if (!ok)
         return -1;
-    memset(r->text + at, 0, FL_PAD);
+    memset(w->text + at, 0, FL_PAD);
     return (long)at;
 }
 
@@ -213,13 +219,15 @@ static long inflate_whole(rd *r, const unsigned char *in, size_t n)
 static int read_gzip_whole(rd *r, int fd, const char *path, const char *first, size_t nfirst, mlvpc_status *st)
 {
     struct stat sb;
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > WHOLE_IN || lseek(fd, 0, SEEK_CUR) != 2 ||
-        !room(&r->gz, &r->gz_cap, (size_t)sb.st_size + 1))
+    fl_scratch *w = r->whole;
+    /* (at least a member's 18 bytes: procfs and FUSE files may say 0) */
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < 18 || sb.st_size > WHOLE_IN ||
+        lseek(fd, 0, SEEK_CUR) != 2 || !room(&w->gz, &w->gz_cap, (size_t)sb.st_size + 1, WHOLE_IN + 1))
         return 0;
     size_t n = (size_t)sb.st_size, have = nfirst;
-    memcpy(r->gz, first, nfirst);
+    memcpy(w->gz, first, nfirst);
     while (have <= n) { /* (one byte more than its size: a file that grew is read by the stream) */
-        ssize_t got = read(fd, r->gz + have, n + 1 - have);
+        ssize_t got = read(fd, w->gz + have, n + 1 - have);
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
@@ -230,7 +238,7 @@ static int read_gzip_whole(rd *r, int fd, const char *path, const char *first, s
             break;
         have += (size_t)got;
     }
-    long len = have == n ? inflate_whole(r, (const unsigned char *)r->gz, n) : -1;
+    long len = have == n ? inflate_whole(r, (const unsigned char *)w->gz, n) : -1;
     if (len < 0) {
         if (lseek(fd, 2, SEEK_SET) == 2)
             return 0;
@@ -240,7 +248,7 @@ static int read_gzip_whole(rd *r, int fd, const char *path, const char *first, s
     progress(r, n - nfirst, false);
     r->s->text_bytes += (size_t)len;
     char *buf = r->buf;
-    r->buf = r->text;
+    r->buf = w->text;
     r->have = (size_t)len;
     lines(r, true);
     r->buf = buf;
@@ -500,6 +508,13 @@ mlvpc_status fl_list_files(const char *path, char ***files, size_t *n, mlvpc_dia
     return MLVPC_OK;
 }
 
+void fl_scratch_free(fl_scratch *s)
+{
+    free(s->gz);
+    free(s->text);
+    memset(s, 0, sizeof *s);
+}
+
 mlvpc_status fl_read(const char *path, const fl_format *fields, fl_sink *s, mlvpc_diag *err)
 {
     rd r = { .s = s, .given = fields, .err = err };
@@ -513,9 +528,10 @@ mlvpc_status fl_read(const char *path, const fl_format *fields, fl_sink *s, mlvp
         }
         return MLVPC_ERR_NOMEM;
     }
+    fl_scratch own = { 0 };
+    r.whole = s->scratch ? s->scratch : &own;
     mlvpc_status st = read_path(&r, path, 0);
     free(r.buf);
-    free(r.gz);
-    free(r.text);
+    fl_scratch_free(&own);
     return st;
 }

@@ -27,7 +27,17 @@ typedef struct fl_sink {
     void (*progress)(void *ctx, uint64_t in_bytes);
     /* totals the reader keeps */
     uint64_t files, in_bytes, text_bytes, lines, headers;
+    /* room for a whole gzip file and its text, kept from one fl_read to the
+     * next of the same thread (free with fl_scratch_free); may be NULL */
+    struct fl_scratch *scratch;
 } fl_sink;
+
+typedef struct fl_scratch {
+    char *gz, *text;
+    size_t gz_cap, text_cap;
+} fl_scratch;
+
+void fl_scratch_free(fl_scratch *s);
 
 /* Total size of the files under path (0 for standard input or on error):
  * for progress percentages. */

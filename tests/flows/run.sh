@@ -37,6 +37,23 @@ check "zero padding after the last member is ignored (file and pipe)" \
 rc1=$?
 cat "$tmp/junk.log.gz" | "$bin" flows -q - >/dev/null 2>"$tmp/junk-pipe.err"
 rc2=$?
+# a header CRC: checked by both readers (libdeflate skips it: such files go to the stream)
+"$bin" flows -q --format json tests/data/flows/fhcrc-good.log.gz >"$tmp/crc-file.json"
+"$bin" flows -q --format json - <tests/data/flows/fhcrc-good.log.gz >"$tmp/crc-pipe.json"
+check "a gzip header CRC that holds reads alike as a file and a pipe" \
+    sh -c "jq -e '.summary.records.ok == 1' '$tmp/crc-file.json' >/dev/null && cmp -s '$tmp/crc-file.json' '$tmp/crc-pipe.json'"
+"$bin" flows -q tests/data/flows/fhcrc-bad.log.gz >/dev/null 2>"$tmp/crc.err"
+rc1=$?
+"$bin" flows -q - <tests/data/flows/fhcrc-bad.log.gz >/dev/null 2>"$tmp/crc-pipe.err"
+rc2=$?
+check "a gzip header CRC that does not hold is an error (file and pipe, exit 2)" \
+    sh -c "test $rc1 -eq 2 && test $rc2 -eq 2 && grep -q 'fhcrc-bad.log.gz: corrupt gzip data: header crc mismatch' '$tmp/crc.err' &&
+           grep -q 'header crc mismatch' '$tmp/crc-pipe.err'"
+# a regular file whose size says 0 (procfs) but that starts like gzip
+env -i "$(printf '\037\213X=1')" "$bin" flows -q /proc/self/environ >/dev/null 2>"$tmp/proc.err"
+rc=$?
+check "a gzip-looking file that says it is empty (procfs) is read as a stream (exit 2, named)" \
+    sh -c "test $rc -eq 2 && grep -q '/proc/self/environ: corrupt gzip data' '$tmp/proc.err'"
 check "trailing garbage after the last member is an error (file and pipe, exit 2)" \
     sh -c "test $rc1 -eq 2 && test $rc2 -eq 2 && grep -q 'junk.log.gz: corrupt gzip data: trailing garbage' '$tmp/junk.err' &&
            grep -q 'trailing garbage' '$tmp/junk-pipe.err'"
