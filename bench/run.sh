@@ -188,7 +188,7 @@ if [ -x "$GENFL" ] && [ -x "$FLB" ] && "$GENFL" "$FMB" "$tmp/flows.log" >"$tmp/g
     cat "$tmp/flows.log" >/dev/null
     if $PIN "$FLB" "$tmp/flows.log" "$fbytes" 3 >"$tmp/fl.txt" 2>&1 && [ "$(field status "$tmp/fl.txt")" = ok ]; then
         echo "flows: $(awk -v b="$fbytes" 'BEGIN { printf "%.0f", b / 1e6 }') MB, $(field records "$tmp/fl.txt") records:" \
-            "median $(field ms "$tmp/fl.txt") ms = $(field gb_s "$tmp/fl.txt") GB/s on one core, peak" \
+            "median $(field ms "$tmp/fl.txt") ms (fastest $(field min_ms "$tmp/fl.txt")) = $(field gb_s "$tmp/fl.txt") GB/s on one core, peak" \
             "$(field rss_mib "$tmp/fl.txt") MiB (goal: >= 1 GB/s per core)"
     else
         echo "flows: failed:"
