@@ -43,7 +43,7 @@ $(BUILD)/mlvpc: $(CLI_OBJ) $(BUILD)/libmlvpc.a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmlvpc.a
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/xorshift.h $(BUILD)/libmlvpc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< $(BUILD)/libmlvpc.a -lcmocka $(LDLIBS)
 

@@ -38,8 +38,6 @@ mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, cons
 /* Tables rank their keys by bytes, REJECT patterns by records (fmap.rank). */
 static inline int table_rank(fl_table t) { return t == FT_REJECT ? 0 : 2; }
 
-static inline uint64_t ranked(fl_table t, const fmap_val *v) { return table_rank(t) == 0 ? v->records : v->bytes; }
-
 static void table_init(fmap *m, fl_table t)
 {
     fmap_init(m, key_size[t]);
@@ -170,12 +168,12 @@ static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table
             v = fmap_insert_at(&f->t[t], u->key, u->hash, words, at, FLOWS_MAX_KEYS);
         if (!v && !(v = upsert(f, t, u->key, u->hash)))
             continue;
-        uint64_t before = ranked(t, v);
+        uint64_t before = fmap_ranked(v, table_rank(t));
         v->records++;
         flows_add(&v->packets, u->packets);
         flows_add(&v->bytes, u->bytes);
         v->extra += u->extra;
-        fmap_hist_move(&f->t[t], before, ranked(t, v));
+        fmap_hist_move(&f->t[t], before, fmap_ranked(v, table_rank(t)));
     }
     b->n = 0;
 }

@@ -117,7 +117,7 @@ fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
 {
     uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     memcpy(k, key, m->ksize);
-    fmap_hist_lost(m); /* (the caller changes the counters as it likes) */
+    m->hist_ok = 0; /* (the caller changes the counters as it likes: counted again at the next prune) */
     return fmap_upsert(m, k, hash, UINT32_MAX);
 }
 
@@ -135,7 +135,7 @@ static void recount(fmap *m)
     memset(m->hist, 0, sizeof m->hist);
     for (uint32_t i = 0; i < m->cap; i++)
         if (fmap_used(m, i))
-            m->hist[fmap_bucket(fmap_rank_of(m, fmap_val_at(m, i)))]++;
+            m->hist[fmap_bucket(fmap_ranked(fmap_val_at(m, i), m->rank))]++;
     m->hist_ok = 1;
 }
 
@@ -161,7 +161,7 @@ void fmap_prune(fmap *m, fmap_val *lost)
         if (!fmap_used(m, i))
             continue;
         const fmap_val *x = fmap_val_at(m, i);
-        if (fmap_bucket(fmap_rank_of(m, x)) <= top) {
+        if (fmap_bucket(fmap_ranked(x, m->rank)) <= top) {
             lost->records = x->records > lost->records ? x->records : lost->records;
             lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
             lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;

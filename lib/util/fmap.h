@@ -48,14 +48,15 @@ static inline uint32_t fmap_bucket(uint64_t x)
     return 16 + (e - 4) * 8 + (uint32_t)(x >> (e - 3) & 7);
 }
 
-static inline uint64_t fmap_rank_of(const fmap *m, const fmap_val *v)
+/* Counter `rank` of v (0 records, 1 packets, 2 bytes). */
+static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
 {
-    return m->rank == 0 ? v->records : m->rank == 1 ? v->packets : v->bytes;
+    return rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes;
 }
 
 /* Keeps the histogram, when it is kept, when a key's rank counter went
- * from `before` to `after` (a new key enters at 0). Callers that change
- * counters without it must say so with fmap_hist_lost. */
+ * from `before` to `after` (a new key enters at 0). Callers of fmap_upsert
+ * change counters only with it (fmap_get gives the histogram up). */
 static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
 {
     if (m->hist_ok) {
@@ -65,7 +66,6 @@ static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
     }
 }
 
-static inline void fmap_hist_lost(fmap *m) { m->hist_ok = 0; }
 
 void fmap_init(fmap *m, uint32_t ksize);
 void fmap_release(fmap *m);
@@ -111,7 +111,7 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash);
 /* fmap_get for a key already zero-padded to a multiple of 16 bytes (the hot
  * path: compared a word at a time, never copied); a new key is refused
  * (NULL, with m->n >= limit) while the table holds `limit` keys. The
- * caller keeps the histogram (fmap_hist_move or fmap_hist_lost). */
+ * caller keeps the histogram (fmap_hist_move). */
 fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limit);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }

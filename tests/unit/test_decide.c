@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "xorshift.h"
+
 #include "analyses/decide.h"
 #include "inputs/load.h"
 
@@ -53,13 +55,7 @@ static uint32_t idx(mlvpc_model *m, mv_kind k, const char *id)
 /* ------------------------------------------------------------ boxes */
 
 static uint64_t rnd_state = 88172645463325252ull;
-static uint64_t rnd(void)
-{
-    rnd_state ^= rnd_state << 13;
-    rnd_state ^= rnd_state >> 7;
-    rnd_state ^= rnd_state << 17;
-    return rnd_state;
-}
+static uint64_t rnd(void) { return xorshift64(&rnd_state); }
 
 static hbox small_box(void)
 {

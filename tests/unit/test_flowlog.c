@@ -10,6 +10,7 @@
 
 #include "inputs/flowlog.h"
 #include "util/fmap.h"
+#include "xorshift.h"
 
 static fl_error parse(const fl_format *f, const char *line, fl_rec *r) { return fl_parse(f, line, strlen(line), r); }
 
@@ -258,7 +259,7 @@ static void test_fmap_kept_histogram(void **state)
     uint64_t x = 88172645463325252ull;
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 20000; i++) {
-            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            xorshift64(&x);
             uint64_t k = x % 6000, add = x >> 40; /* repeated keys, counts over six orders of magnitude */
             uint64_t h = fmap_hash(&kept, &k);
             fmap_val *v = fmap_upsert(&kept, &k, h, UINT32_MAX);

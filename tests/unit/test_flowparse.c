@@ -15,16 +15,11 @@
 #include <cmocka.h>
 
 #include "inputs/flowlog.h"
+#include "xorshift.h"
 
 static uint64_t seed = 0x9E3779B97F4A7C15ull;
 
-static uint64_t rnd(void)
-{
-    seed ^= seed << 13;
-    seed ^= seed >> 7;
-    seed ^= seed << 17;
-    return seed;
-}
+static uint64_t rnd(void) { return xorshift64(&seed); }
 
 static unsigned below(unsigned n) { return (unsigned)(rnd() % n); }
 
