@@ -152,28 +152,37 @@ static fmap_val *upsert(mlvpc_flows *f, fl_table t, const uint64_t *key, uint64_
     return v;
 }
 
-/* Updates are batched per table: each is hashed and its slot prefetched
- * when queued, and applied when its table's batch is full, so that the
- * cache misses of large tables overlap instead of adding up, and the
- * lookups of one batch share a key size and a branch history. */
-static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table t)
+/* One update of table t's counters of a key zero-padded to whole words. */
+static inline __attribute__((always_inline)) void update(mlvpc_flows *f, fl_table t, const uint64_t *key,
+                                                         uint64_t hash, uint64_t packets, uint64_t bytes,
+                                                         uint64_t extra)
 {
     const uint32_t words = (key_size[t] + 7) / 8;
+    uint32_t at;
+    fmap_val *v = fmap_lookup(&f->t[t], key, hash, words, &at);
+    if (!v)
+        v = fmap_insert_at(&f->t[t], key, hash, words, at, FLOWS_MAX_KEYS);
+    if (!v && !(v = upsert(f, t, key, hash)))
+        return;
+    uint64_t before = fmap_ranked(v, table_rank(t));
+    v->records++;
+    flows_add(&v->packets, packets);
+    flows_add(&v->bytes, bytes);
+    v->extra += extra;
+    fmap_hist_move(&f->t[t], before, fmap_ranked(v, table_rank(t)));
+}
+
+/* Updates of a table larger than the caches are batched: each is hashed
+ * and its slot prefetched when queued, and applied when its table's batch
+ * is full, so that the cache misses of large tables overlap instead of
+ * adding up, and the lookups of one batch share a key size and a branch
+ * history. */
+static inline __attribute__((always_inline)) void apply(mlvpc_flows *f, fl_table t)
+{
     fl_batch *b = &f->batch[t];
     for (unsigned i = 0; i < b->n; i++) {
         const fl_update *u = &b->u[i];
-        uint32_t at;
-        fmap_val *v = fmap_lookup(&f->t[t], u->key, u->hash, words, &at);
-        if (!v)
-            v = fmap_insert_at(&f->t[t], u->key, u->hash, words, at, FLOWS_MAX_KEYS);
-        if (!v && !(v = upsert(f, t, u->key, u->hash)))
-            continue;
-        uint64_t before = fmap_ranked(v, table_rank(t));
-        v->records++;
-        flows_add(&v->packets, u->packets);
-        flows_add(&v->bytes, u->bytes);
-        v->extra += u->extra;
-        fmap_hist_move(&f->t[t], before, fmap_ranked(v, table_rank(t)));
+        update(f, t, u->key, u->hash, u->packets, u->bytes, u->extra);
     }
     b->n = 0;
 }
@@ -206,21 +215,33 @@ static void flush_all(mlvpc_flows *f)
             flush(f, (fl_table)t);
 }
 
-/* (inlined: each call names its table, so the key's size is a constant) */
+/* (inlined: each call names its table, so the key's size is a constant)
+ * A table that fits in the L2 cache is updated at once: its slots are
+ * near, and a queued update would only add a copy. Either way the updates
+ * of one table are applied in the order of the records. */
 static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table t, const void *key, const fl_rec *r,
                                                         uint64_t extra)
 {
     fl_batch *b = &f->batch[t];
+    const fmap *m = &f->t[t];
+    const uint32_t stride = (FMAP_KEY_AT + key_size[t] + 7) & ~7u; /* (m->stride, as a constant) */
+    if (m->cap <= FLOWS_NEAR_BYTES / stride && !b->n) {
+        uint64_t k[FMAP_KEY_MAX / 8];
+        memset(k, 0, (key_size[t] + 15) & ~15u);
+        memcpy(k, key, key_size[t]);
+        update(f, t, k, fmap_hash_sized(m, k, key_size[t]), r->packets, r->bytes, extra);
+        return;
+    }
     if (b->n == FLOWS_BATCH)
         flush(f, t);
     fl_update *u = &b->u[b->n++];
     memset(u->key, 0, (key_size[t] + 15) & ~15u);
     memcpy(u->key, key, key_size[t]);
-    u->hash = fmap_hash_sized(&f->t[t], u->key, key_size[t]);
+    u->hash = fmap_hash_sized(m, u->key, key_size[t]);
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;
-    fmap_prefetch(&f->t[t], u->hash);
+    fmap_prefetch(m, u->hash);
 }
 
 static void on_record(void *ctx, const fl_rec *r)

@@ -93,7 +93,9 @@ typedef struct fl_update {
     uint64_t hash, packets, bytes, extra;
 } fl_update;
 
-enum { FLOWS_BATCH = 32 };
+/* Tables of up to FLOWS_NEAR_BYTES of slots are updated at once, larger
+ * ones in batches of FLOWS_BATCH (flows.c: count). */
+enum { FLOWS_BATCH = 32, FLOWS_NEAR_BYTES = 512 * 1024 };
 
 typedef struct fl_batch {
     unsigned n;

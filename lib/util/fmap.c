@@ -1,11 +1,16 @@
 /* Fixed-key counter tables (fmap.h). */
 #include "fmap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <time.h>
+
+_Static_assert(offsetof(fmap_val, records) == 0 && offsetof(fmap_val, packets) == 8 &&
+                   offsetof(fmap_val, bytes) == 16,
+               "fmap_prune reads the rank counter at 8 * rank");
 
 enum { HUGE = 2u << 20 }; /* a huge page; tables from this size are mapped */
 
@@ -72,7 +77,7 @@ static void seat(fmap *m, const uint8_t *from)
 {
     uint64_t h;
     memcpy(&h, from, 8);
-    uint32_t j = (uint32_t)h & (m->cap - 1);
+    uint32_t j = fmap_home(m, h);
     while (hash_at(m, j))
         j = (j + 1) & (m->cap - 1);
     memcpy(fmap_slot(m, j), from, m->stride);
@@ -107,7 +112,7 @@ fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limi
         uint32_t cap = m->cap ? m->cap * 2 : 1024;
         if (cap > (1u << 30) || resize(m, cap) != 0)
             return NULL;
-        for (at = (uint32_t)hash & (m->cap - 1); fmap_used(m, at); at = (at + 1) & (m->cap - 1))
+        for (at = fmap_home(m, hash); fmap_used(m, at); at = (at + 1) & (m->cap - 1))
             ;
     }
     return fmap_insert_at(m, key, hash, words, at, limit);
@@ -149,6 +154,8 @@ void fmap_prune(fmap *m, fmap_val *lost)
     uint32_t top = 0; /* the median's bucket: the first where more than half the keys are counted */
     for (uint32_t seen = m->hist[0]; seen <= m->n / 2 && top < FMAP_BUCKETS - 1; seen += m->hist[++top])
         ;
+    const uint64_t limit = fmap_bucket_max(top);
+    const size_t rank_at = 8 + (size_t)m->rank * 8; /* (fmap_val's counters in rank order) */
     /* One pass drops the entries in buckets up to `top` and moves each
      * survivor to the first free slot from its home. It starts after an
      * empty slot, so no cluster wraps behind it: every home lies in the part
@@ -160,8 +167,10 @@ void fmap_prune(fmap *m, fmap_val *lost)
         uint32_t i = (start + step) & mask;
         if (!fmap_used(m, i))
             continue;
-        const fmap_val *x = fmap_val_at(m, i);
-        if (fmap_bucket(fmap_ranked(x, m->rank)) <= top) {
+        uint64_t ranked;
+        memcpy(&ranked, fmap_slot(m, i) + rank_at, 8);
+        if (ranked <= limit) {
+            const fmap_val *x = fmap_val_at(m, i);
             lost->records = x->records > lost->records ? x->records : lost->records;
             lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
             lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
@@ -169,7 +178,7 @@ void fmap_prune(fmap *m, fmap_val *lost)
             m->n--;
             continue;
         }
-        uint32_t j = (uint32_t)hash_at(m, i) & mask;
+        uint32_t j = fmap_home(m, hash_at(m, i));
         while (j != i && fmap_used(m, j))
             j = (j + 1) & mask;
         if (j != i) {

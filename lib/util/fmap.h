@@ -48,6 +48,16 @@ static inline uint32_t fmap_bucket(uint64_t x)
     return 16 + (e - 4) * 8 + (uint32_t)(x >> (e - 3) & 7);
 }
 
+/* The largest counter value in bucket b (b < FMAP_BUCKETS): x <= max(b)
+ * exactly when bucket(x) <= b. */
+static inline uint64_t fmap_bucket_max(uint32_t b)
+{
+    if (b < 16)
+        return b;
+    unsigned e = 4 + (b - 16) / 8, frac = (b - 16) % 8;
+    return ((uint64_t)(9 + frac) << (e - 3)) - 1; /* (wraps to UINT64_MAX for the last bucket) */
+}
+
 /* Counter `rank` of v (0 records, 1 packets, 2 bytes). */
 static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
 {
@@ -116,6 +126,12 @@ fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limi
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }
 
+/* The slot where a key of this hash would be placed first (cap > 0). From
+ * the high half: the low bit of every hash is set (0 marks an empty slot),
+ * so the low bits would leave every even slot without a key of its own and
+ * double the length of the probe runs. */
+static inline uint32_t fmap_home(const fmap *m, uint64_t hash) { return (uint32_t)(hash >> 32) & (m->cap - 1); }
+
 enum { FMAP_KEY_AT = 8 + sizeof(fmap_val) }; /* where a slot's key starts */
 
 /* The counters of a key zero-padded to `words` words (the table's key size
@@ -130,7 +146,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m
         return NULL;
     uint8_t *slots = m->slots;
     const size_t stride = FMAP_KEY_AT + 8 * words; /* (m->stride, as a constant where words is one) */
-    for (uint32_t mask = m->cap - 1, i = (uint32_t)hash & mask;; i = (i + 1) & mask) {
+    for (uint32_t mask = m->cap - 1, i = fmap_home(m, hash);; i = (i + 1) & mask) {
         uint8_t *s = slots + i * stride;
         uint64_t h, d = 0;
         __builtin_memcpy(&h, s, 8);
@@ -178,7 +194,7 @@ static inline const void *fmap_key(const fmap *m, uint32_t i) { return fmap_slot
 static inline void fmap_prefetch(const fmap *m, uint64_t hash)
 {
     if (m->cap) {
-        const uint8_t *s = fmap_slot(m, (uint32_t)hash & (m->cap - 1));
+        const uint8_t *s = fmap_slot(m, fmap_home(m, hash));
         __builtin_prefetch(s);
         if (((uintptr_t)s & 63) + m->stride > 64) /* (the slot's second cache line) */
             __builtin_prefetch(s + m->stride - 1);
