@@ -188,17 +188,20 @@ static inline uint64_t mask64(const char *p, char c)
            (uint64_t)mask16(p + 48, c) << 48;
 }
 
-/* The value of the n (1 to 8) digits at p; false when one is no digit. */
+/* The value of the n (1 to 8) digits at p; false when one is no digit.
+ * The field is shifted to the top of the word (what follows it falls off)
+ * and the places it leaves are filled with '0'. */
 static inline __attribute__((always_inline)) bool digits8(const char *p, unsigned n, uint64_t *v)
 {
-    uint64_t w = load8(p), keep = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
-    /* a digit is 0x30-0x39: high nibble 3, and still 3 after adding 6 (the
-     * first byte that is not a digit is flagged; earlier ones carry nothing) */
-    uint64_t bad = ((w & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
-                   (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull);
-    if (bad & keep)
+    static const uint64_t zeros[9] = { 0, 0x30303030303030ull, 0x303030303030ull, 0x3030303030ull, 0x30303030ull,
+                                       0x303030ull, 0x3030ull, 0x30ull, 0 };
+    uint64_t w = load8(p) << (8 * (8 - n)) | zeros[n];
+    /* a digit is 0x30-0x39: high nibble 3, and still 3 after adding 6 (a
+     * carry out of a byte comes only from a byte that is no digit) */
+    if (((w & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull) |
+        (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) ^ 0x3030303030303030ull))
         return false;
-    w = (w & 0x0F0F0F0F0F0F0F0Full) << (8 * (8 - n)); /* right-aligned: leading zeros */
+    w &= 0x0F0F0F0F0F0F0F0Full;
     w = (w * 2561) >> 8;                              /* 10 * 2^8 + 1 */
     w = ((w & 0x00FF00FF00FF00FFull) * 6553601) >> 16; /* 100 * 2^16 + 1 */
     *v = ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32; /* 10000 * 2^32 + 1 */
@@ -211,6 +214,13 @@ static inline __attribute__((always_inline)) bool u64_of(const char *p, size_t n
 {
     if (n - 1 < 8)
         return digits8(p, (unsigned)n, v); /* (the common case: one conversion) */
+    if (n <= 16) { /* (times: ten digits) */
+        uint64_t hi, lo;
+        if (!digits8(p, (unsigned)n - 8, &hi) || !digits8(p + n - 8, 8, &lo))
+            return false;
+        *v = hi * 100000000 + lo;
+        return true;
+    }
     while (n > 19 && *p == '0')
         p++, n--;
     if (!n || n > 19)
@@ -232,14 +242,12 @@ static inline __attribute__((always_inline)) bool u64_of(const char *p, size_t n
 static inline __attribute__((always_inline)) bool num_of(const char *p, size_t n, uint64_t max, int64_t *v)
 {
     uint64_t x;
-    if (is_dash(p, n)) {
-        *v = -1;
-        return true;
+    if (u64_of(p, n, &x)) {
+        *v = (int64_t)x;
+        return x <= max;
     }
-    if (!u64_of(p, n, &x) || x > max)
-        return false;
-    *v = (int64_t)x;
-    return true;
+    *v = -1;
+    return is_dash(p, n); /* (checked only when the digits fail) */
 }
 
 /* Bit i set when p[i] is a decimal digit, for i < 16. */
@@ -260,45 +268,41 @@ static inline unsigned digits16(const char *p)
 
 /* The value of the n (1 to 3) digits at p (already checked to be digits;
  * the bytes after them may be anything), which may be more than 255. */
-static inline uint32_t octet(const char *p, unsigned n)
+static inline __attribute__((always_inline)) uint32_t octet(const char *p, unsigned n)
 {
     uint32_t w = ((uint32_t)load8(p) & 0x0F0F0Fu) << (8 * (3 - n)); /* hundreds, tens, units in bytes 0-2 */
     return (w & 0xFF) * 100 + (w >> 8 & 0xFF) * 10 + (w >> 16 & 0xFF);
 }
 
-/* Dotted-quad IPv4 (no leading zeros): the digits and the three dots of
- * the whole address checked sixteen bytes at a time, then each part
- * converted on its own. */
+/* Dotted-quad IPv4 (no leading zeros), checked whole from masks of its
+ * sixteen bytes: every character a digit or a dot, three dots, each part
+ * starting with a digit, no part of four digits or more, no part that is a
+ * 0 followed by a digit. Then each part is converted on its own. */
 static inline __attribute__((always_inline)) bool ipv4_of(const char *p, size_t n, ip_addr *a)
 {
     if (n < 7 || n > 15)
         return false;
-    unsigned live = (1u << n) - 1, dots = mask16(p, '.') & live;
-    if ((dots | (digits16(p) & live)) != live)
-        return false; /* a character that is neither */
-    unsigned end[4], at = 0;
-    for (int k = 0; k < 3; k++, dots &= dots - 1) {
-        if (!dots)
-            return false;
-        end[k] = (unsigned)__builtin_ctz(dots);
-    }
-    if (dots)
-        return false; /* a fourth dot */
-    end[3] = (unsigned)n;
-    uint32_t b = 0; /* (one word: byte stores read back as a word stall) */
-    for (int k = 0; k < 4; k++) {
-        unsigned len = end[k] - at;
-        if (len - 1 > 2 || (len > 1 && p[at] == '0'))
-            return false; /* an empty part, four digits or more, a leading zero */
-        uint32_t v = octet(p + at, len);
-        if (v > 255)
-            return false;
-        b = b << 8 | v;
-        at = end[k] + 1;
-    }
+    unsigned live = (1u << n) - 1, dots = mask16(p, '.') & live, dig = digits16(p) & live;
+    unsigned starts = 1u | dots << 1; /* (a dot at the end starts a part at n: no digit there) */
+    if ((dots | dig) != live || (starts & ~dig) || (dig & dig >> 1 & dig >> 2 & dig >> 3) ||
+        (starts & mask16(p, '0') & dig >> 1))
+        return false;
+    unsigned e1 = (unsigned)__builtin_ctz(dots);
+    dots &= dots - 1;
+    if (!dots)
+        return false;
+    unsigned e2 = (unsigned)__builtin_ctz(dots);
+    dots &= dots - 1;
+    if (!dots || (dots & (dots - 1)))
+        return false; /* two dots, or four */
+    unsigned e3 = (unsigned)__builtin_ctz(dots);
+    uint32_t o0 = octet(p, e1), o1 = octet(p + e1 + 1, e2 - e1 - 1), o2 = octet(p + e2 + 1, e3 - e2 - 1),
+             o3 = octet(p + e3 + 1, (unsigned)n - e3 - 1);
+    if ((o0 | o1 | o2 | o3) > 255)
+        return false;
     uint64_t zero = 0;
     a->af = IP_V4;
-    a->b[0] = (uint8_t)(b >> 24), a->b[1] = (uint8_t)(b >> 16), a->b[2] = (uint8_t)(b >> 8), a->b[3] = (uint8_t)b;
+    a->b[0] = (uint8_t)o0, a->b[1] = (uint8_t)o1, a->b[2] = (uint8_t)o2, a->b[3] = (uint8_t)o3;
     memcpy(a->b + 4, &zero, 8);
     memcpy(a->b + 12, &zero, 4);
     return true;
@@ -415,7 +419,26 @@ static fl_text text_of(const char *p, size_t n)
     return is_dash(p, n) ? (fl_text){ NULL, 0 } : (fl_text){ p, (uint32_t)n };
 }
 
-#define WORD_IS(p, n, w) ((n) == sizeof(w) - 1 && memcmp((p), (w), sizeof(w) - 1) == 0)
+/* Whether the n characters at p (padded) are the word of wn <= 8
+ * characters whose little-endian value is `want`: one load, one compare. */
+static inline __attribute__((always_inline)) bool word_is(const char *p, size_t n, uint64_t want, size_t wn)
+{
+    uint64_t keep = wn == 8 ? ~0ull : (1ull << (8 * wn)) - 1;
+    return n == wn && ((load8(p) ^ want) & keep) == 0;
+}
+
+/* The little-endian value of a word literal of at most 8 characters (its
+ * terminating zero and what follows it count as zeros). */
+#define LE8(w)                                                                                                  \
+    ((uint64_t)(uint8_t)(w)[0] | (uint64_t)(uint8_t)(w)[sizeof(w) > 2 ? 1 : 0] * (sizeof(w) > 2) << 8 |           \
+     (uint64_t)(uint8_t)(w)[sizeof(w) > 3 ? 2 : 0] * (sizeof(w) > 3) << 16 |                                      \
+     (uint64_t)(uint8_t)(w)[sizeof(w) > 4 ? 3 : 0] * (sizeof(w) > 4) << 24 |                                      \
+     (uint64_t)(uint8_t)(w)[sizeof(w) > 5 ? 4 : 0] * (sizeof(w) > 5) << 32 |                                      \
+     (uint64_t)(uint8_t)(w)[sizeof(w) > 6 ? 5 : 0] * (sizeof(w) > 6) << 40 |                                      \
+     (uint64_t)(uint8_t)(w)[sizeof(w) > 7 ? 6 : 0] * (sizeof(w) > 7) << 48 |                                      \
+     (uint64_t)(uint8_t)(w)[sizeof(w) > 8 ? 7 : 0] * (sizeof(w) > 8) << 56)
+
+#define WORD_IS(p, n, w) word_is((p), (n), LE8(w), sizeof(w) - 1)
 
 /* One column's value into r. */
 static inline __attribute__((always_inline)) fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)
@@ -440,9 +463,9 @@ static inline __attribute__((always_inline)) fl_error field(fl_field f, const ch
         r->proto = (int16_t)v;
         return FL_E_NONE;
     case FL_PACKETS: /* (beyond 2^50 a window cannot count: 100 Gb/s for 10 minutes is 2^43 bytes) */
-        return is_dash(p, n) || (u64_of(p, n, &r->packets) && r->packets < (1ull << 50)) ? FL_E_NONE : FL_E_NUMBER;
+        return (u64_of(p, n, &r->packets) ? r->packets < (1ull << 50) : is_dash(p, n)) ? FL_E_NONE : FL_E_NUMBER;
     case FL_BYTES:
-        return is_dash(p, n) || (u64_of(p, n, &r->bytes) && r->bytes < (1ull << 50)) ? FL_E_NONE : FL_E_NUMBER;
+        return (u64_of(p, n, &r->bytes) ? r->bytes < (1ull << 50) : is_dash(p, n)) ? FL_E_NONE : FL_E_NUMBER;
     case FL_START: return num_of(p, n, INT32_MAX * 4ull, &r->start) ? FL_E_NONE : FL_E_NUMBER;
     case FL_END: return num_of(p, n, INT32_MAX * 4ull, &r->end) ? FL_E_NONE : FL_E_NUMBER;
     case FL_ACTION:

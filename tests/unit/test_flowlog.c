@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -96,6 +97,16 @@ static void test_bad_records(void **state)
         { "2 1 eni-1 1.2.3. 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
         { "2 1 eni-1 1.2.3.1000 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
         { "2 1 eni-1 1.2.3.a 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        /* the same, long enough to pass the length check (7 to 15 characters) */
+        { "2 1 eni-1 10..20.30 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 .10.20.30 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30. 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30.40. 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30..4 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.200.3000 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30.040 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30.256 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30.4\t 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fl_error e = parse(&f, bad[i].line, &r);
@@ -129,6 +140,28 @@ static void test_conversions(void **state)
         assert_int_equal(r.proto, 255);
         assert_memory_equal(r.src.b, "\xff\xff\xff\xff\0\0\0\0\0\0\0\0\0\0\0\0", 16);
         assert_memory_equal(r.dst.b, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16);
+    }
+    /* every length up to 16 digits (one conversion, or two of which the
+     * first is partial): random values, then a bad character at each place */
+    uint64_t seed = 0x9E3779B97F4A7C15ull;
+    for (int len = 1; len <= 16; len++) {
+        for (int k = 0; k < 50; k++) {
+            char digits[17];
+            for (int i = 0; i < len; i++)
+                digits[i] = (char)('0' + xorshift64(&seed) % 10);
+            digits[len] = '\0';
+            if (len == 16)
+                digits[0] = '0'; /* (bytes stay below 2^50) */
+            snprintf(line, sizeof line, "2 1 eni-1 1.2.3.4 5.6.7.8 1 2 6 1 %s 1 2 ACCEPT OK", digits);
+            assert_int_equal(parse(&f, line, &r), FL_E_NONE);
+            assert_true(r.bytes == strtoull(digits, NULL, 10));
+            int at = (int)(xorshift64(&seed) % (uint64_t)len);
+            digits[at] = "/:a \x80"[xorshift64(&seed) % 5];
+            if (digits[at] == ' ')
+                digits[at] = '.';
+            snprintf(line, sizeof line, "2 1 eni-1 1.2.3.4 5.6.7.8 1 2 6 1 %s 1 2 ACCEPT OK", digits);
+            assert_int_equal(parse(&f, line, &r), FL_E_NUMBER);
+        }
     }
     /* a long line, with its ENI text pointing into it (not into a copy) */
     char big[3000];
@@ -235,6 +268,12 @@ static void test_fmap_buckets(void **state)
     assert_int_equal(fmap_bucket(31), 23);
     assert_int_equal(fmap_bucket(32), 24);
     assert_int_equal(fmap_bucket(UINT64_MAX), FMAP_BUCKETS - 1);
+    for (uint32_t b = 0; b < FMAP_BUCKETS; b++) { /* the threshold a prune compares with */
+        assert_int_equal(fmap_bucket(fmap_bucket_max(b)), b);
+        if (b + 1 < FMAP_BUCKETS)
+            assert_int_equal(fmap_bucket(fmap_bucket_max(b) + 1), b + 1);
+    }
+    assert_true(fmap_bucket_max(FMAP_BUCKETS - 1) == UINT64_MAX);
     uint32_t last = 0;
     for (uint64_t x = 1; x < (1u << 20); x++) {
         assert_true(fmap_bucket(x) == last || fmap_bucket(x) == last + 1);
