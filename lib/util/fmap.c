@@ -56,6 +56,7 @@ void fmap_init(fmap *m, uint32_t ksize)
 void fmap_release(fmap *m)
 {
     slots_free(m->slots, m->map, m->map_bytes);
+    free(m->used);
     uint32_t ksize = m->ksize;
     uint8_t rank = m->rank;
     memset(m, 0, sizeof *m);
@@ -81,24 +82,29 @@ static void seat(fmap *m, const uint8_t *from)
     while (hash_at(m, j))
         j = (j + 1) & (m->cap - 1);
     memcpy(fmap_slot(m, j), from, m->stride);
+    m->used[j >> 6] |= 1ull << (j & 63);
     m->n++;
 }
 
 static int resize(fmap *m, uint32_t cap)
 {
     fmap old = *m;
-    uint8_t *slots = slots_alloc(m, (size_t)cap * m->stride);
+    uint64_t *used = calloc(cap / 64, sizeof *used); /* (cap: a power of two of at least 1024) */
+    uint8_t *slots = used ? slots_alloc(m, (size_t)cap * m->stride) : NULL;
     if (!slots) {
         m->map = old.map, m->map_bytes = old.map_bytes;
+        free(used);
         return -1;
     }
     m->slots = slots;
+    m->used = used;
     m->cap = cap;
     m->n = 0;
     for (uint32_t i = 0; i < old.cap; i++)
         if (fmap_used(&old, i))
             seat(m, fmap_slot(&old, i));
     slots_free(old.slots, old.map, old.map_bytes);
+    free(old.used);
     return 0;
 }
 
@@ -144,6 +150,37 @@ static void recount(fmap *m)
     m->hist_ok = 1;
 }
 
+/* Slot i of a prune: dropped when its rank counter is at most `limit`,
+ * else moved to the first free slot from its home. The prune visits the
+ * slots in order from just after an empty one, so no cluster wraps behind
+ * it: every home lies in the part already passed, and what a drop frees
+ * lies ahead of every entry placed. */
+static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap_val *lost)
+{
+    uint32_t mask = m->cap - 1;
+    uint64_t ranked;
+    memcpy(&ranked, fmap_slot(m, i) + rank_at, 8);
+    if (ranked <= limit) {
+        const fmap_val *x = fmap_val_at(m, i);
+        lost->records = x->records > lost->records ? x->records : lost->records;
+        lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
+        lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
+        memset(fmap_slot(m, i), 0, 8);
+        m->used[i >> 6] &= ~(1ull << (i & 63));
+        m->n--;
+        return;
+    }
+    uint32_t j = fmap_home(m, hash_at(m, i));
+    while (j != i && fmap_used(m, j))
+        j = (j + 1) & mask;
+    if (j != i) {
+        memcpy(fmap_slot(m, j), fmap_slot(m, i), m->stride);
+        memset(fmap_slot(m, i), 0, 8);
+        m->used[i >> 6] &= ~(1ull << (i & 63));
+        m->used[j >> 6] |= 1ull << (j & 63);
+    }
+}
+
 void fmap_prune(fmap *m, fmap_val *lost)
 {
     memset(lost, 0, sizeof *lost);
@@ -163,28 +200,18 @@ void fmap_prune(fmap *m, fmap_val *lost)
     uint32_t mask = m->cap - 1, start = 0;
     while (fmap_used(m, start))
         start++;
-    for (uint32_t step = 1; step <= m->cap; step++) {
-        uint32_t i = (start + step) & mask;
-        if (!fmap_used(m, i))
-            continue;
-        uint64_t ranked;
-        memcpy(&ranked, fmap_slot(m, i) + rank_at, 8);
-        if (ranked <= limit) {
-            const fmap_val *x = fmap_val_at(m, i);
-            lost->records = x->records > lost->records ? x->records : lost->records;
-            lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
-            lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
-            memset(fmap_slot(m, i), 0, 8);
-            m->n--;
-            continue;
-        }
-        uint32_t j = fmap_home(m, hash_at(m, i));
-        while (j != i && fmap_used(m, j))
-            j = (j + 1) & mask;
-        if (j != i) {
-            memcpy(fmap_slot(m, j), fmap_slot(m, i), m->stride);
-            memset(fmap_slot(m, i), 0, 8);
-        }
+    /* The used slots from start + 1 on, wrapping, found word by word in
+     * the bitmap (half the slots are empty: they are never read). */
+    const uint32_t words = m->cap / 64, from = (start + 1) & mask;
+    for (uint32_t w = 0; w <= words; w++) {
+        uint32_t at = ((from >> 6) + w) & (words - 1);
+        uint64_t bits = m->used[at];
+        if (w == 0)
+            bits &= ~0ull << (from & 63);
+        else if (w == words)
+            bits &= (from & 63) ? ~(~0ull << (from & 63)) : 0; /* (the first word's start, wrapped round) */
+        for (; bits; bits &= bits - 1)
+            prune_slot(m, at * 64 + (uint32_t)__builtin_ctzll(bits), limit, rank_at, lost);
     }
     memset(m->hist, 0, (top + 1) * sizeof *m->hist);
 }

@@ -30,6 +30,7 @@ typedef struct fmap {
     uint64_t seed;                  /* per table, random: crafted keys cannot aim at one slot */
     uint32_t ksize, stride, n, cap; /* cap: a power of two, or 0 */
     uint8_t *slots;                 /* cap * stride: hash (0 = empty), fmap_val, key zero-padded to 8 */
+    uint64_t *used;                 /* cap bits: bit i set when slot i holds a key (a prune reads only those) */
     void *map;                      /* what holds the slots: a mapping of map_bytes, or NULL (malloc) */
     size_t map_bytes;
     uint8_t rank;                   /* the counter pruning ranks by: 0 records, 1 packets, 2 bytes (the default) */
@@ -178,6 +179,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, c
     __builtin_memcpy(s, &hash, 8);
     __builtin_memset(s + 8, 0, sizeof(fmap_val));
     __builtin_memcpy(s + FMAP_KEY_AT, key, 8 * words);
+    m->used[at >> 6] |= 1ull << (at & 63);
     m->n++;
     m->hist[0]++;
     return (fmap_val *)(s + 8);

@@ -334,7 +334,14 @@ static void test_fmap_kept_histogram(void **state)
 
 /* Keys whose homes crowd a few slots on both sides of the table's end:
  * long clusters that wrap, so a prune must move survivors back across it. */
-static uint64_t crowded(uint64_t k) { return (k % 7 < 4 ? 1020 + k % 4 : 1 + k % 3) | 1; }
+static uint64_t crowded(uint64_t k) { return (k % 7 < 4 ? 1020 + k % 4 : 1 + k % 3) << 32 | (k << 1 | 1); }
+
+/* The prune's bitmap of used slots agrees with the slots. */
+static void assert_used_bits(const fmap *m)
+{
+    for (uint32_t i = 0; i < m->cap; i++)
+        assert_int_equal(!!(m->used[i >> 6] >> (i & 63) & 1), fmap_used(m, i));
+}
 
 static void test_fmap_prune_keeps_probe_sequences(void **state)
 {
@@ -356,6 +363,29 @@ static void test_fmap_prune_keeps_probe_sequences(void **state)
             assert_null(x);
         else
             assert_true(x && x->bytes == k % 100);
+    }
+    assert_used_bits(&m);
+    /* prunes whose scan starts at each of the first 130 places (after the
+     * first empty slot): slots 0 to first-1 used, `first` empty, clusters
+     * after it */
+    for (uint32_t first = 0; first < 130; first++) {
+        fmap t;
+        fmap_init(&t, 8);
+        for (uint64_t k = 0; k < 500; k++) {
+            uint64_t home = k < first ? k : first + 1 + (2 * (k - first)) % 800;
+            fmap_get(&t, &k, home << 32 | (k << 1 | 1))->bytes = k % 7;
+        }
+        assert_false(fmap_used(&t, first));
+        uint32_t n = t.n;
+        fmap_prune(&t, &lost);
+        assert_true(t.n < n);
+        assert_used_bits(&t);
+        for (uint64_t k = 0; k < 500; k++) {
+            uint64_t home = k < first ? k : first + 1 + (2 * (k - first)) % 800;
+            const fmap_val *x = fmap_find(&t, &k, home << 32 | (k << 1 | 1));
+            assert_true(k % 7 <= lost.bytes ? x == NULL : x && x->bytes == k % 7);
+        }
+        fmap_release(&t);
     }
     fmap_release(&m);
 }
