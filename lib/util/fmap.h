@@ -190,16 +190,16 @@ static inline int fmap_used(const fmap *m, uint32_t i) { return *(const uint64_t
 static inline fmap_val *fmap_val_at(const fmap *m, uint32_t i) { return (fmap_val *)(fmap_slot(m, i) + 8); }
 static inline const void *fmap_key(const fmap *m, uint32_t i) { return fmap_slot(m, i) + 8 + sizeof(fmap_val); }
 
-/* A hint that key `hash` is about to be looked up: its slot's memory is
- * fetched while other work goes on (lookups in large tables are cache
- * misses; a batch of them overlaps their latency). */
+/* A hint that key `hash` is about to be looked up: the memory of its home
+ * slot and the next is fetched while other work goes on (lookups in large
+ * tables are cache misses, which a batch of them overlaps; a new key's
+ * probe passes its home slot about as often as not). */
 static inline void fmap_prefetch(const fmap *m, uint64_t hash)
 {
     if (m->cap) {
         const uint8_t *s = fmap_slot(m, fmap_home(m, hash));
-        __builtin_prefetch(s);
-        if (((uintptr_t)s & 63) + m->stride > 64) /* (the slot's second cache line) */
-            __builtin_prefetch(s + m->stride - 1);
+        for (uintptr_t line = (uintptr_t)s & ~(uintptr_t)63; line < (uintptr_t)s + 2 * m->stride; line += 64)
+            __builtin_prefetch((const void *)line);
     }
 }
 
