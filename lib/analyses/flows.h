@@ -17,6 +17,8 @@
 #ifndef MLVPC_FLOWS_H
 #define MLVPC_FLOWS_H
 
+#include <string.h>
+
 #include "mlvpc/mlvpc.h"
 #include "../inputs/flowlog.h"
 #include "../util/fmap.h"
@@ -154,8 +156,22 @@ typedef struct fl_explained {
 
 enum { FLOWS_SERVICE_KEY = 16, FLOWS_ADDR_KEY = 17 };
 
-/* An interface id as a key: its first FLOWS_ENI_KEY bytes, zero-padded. */
-void flows_eni_key(uint8_t *key, const char *id, size_t n);
+/* An interface id as a key: its first FLOWS_ENI_KEY bytes, zero-padded.
+ * (Inline, eight bytes at a time: once per record; ids have 12 to 21
+ * characters.) */
+static inline void flows_eni_key(uint8_t *key, const char *id, size_t n)
+{
+    n = n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY;
+    memset(key, 0, FLOWS_ENI_KEY);
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = (uint8_t)id[i];
+        return;
+    }
+    for (size_t i = 0; i + 8 <= n; i += 8)
+        memcpy(key + i, id + i, 8);
+    memcpy(key + n - 8, id + n - 8, 8); /* (the tail, overlapping what is copied) */
+}
 /* The FT_AWS key of record r when it is a NAT gateway's traffic with AWS's ranges. */
 bool flows_aws_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);
 void flows_ranges_free(fl_ranges *r);
@@ -163,10 +179,27 @@ void flows_ranges_free(fl_ranges *r);
 /* The model's ENI with this id or address, or MV_NONE (also without a model). */
 uint32_t flows_eni_of_id(const mlvpc_flows *f, const char *id, size_t n);
 uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a);
-bool flows_private_addr(const ip_addr *a);
+bool flows_in_model_cidrs(const mlvpc_flows *f, const ip_addr *a);
+
+/* Addresses that are no one's on the internet (RFC 1918, 6598, loopback,
+ * link-local, unique local IPv6). (Inline: asked twice per record.) */
+static inline bool flows_private_addr(const ip_addr *a)
+{
+    const uint8_t *b = a->b;
+    if (a->af == IP_V4)
+        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
+               (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] == 127 || (b[0] == 169 && b[1] == 254);
+    if (a->af == IP_V6)
+        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
+    return false;
+}
+
 /* Whether a is inside: private, or in one of the model's VPC CIDRs (IPv6
  * addresses of a VPC are public ones, but not the internet). */
-bool flows_inside_addr(const mlvpc_flows *f, const ip_addr *a);
+static inline bool flows_inside_addr(const mlvpc_flows *f, const ip_addr *a)
+{
+    return flows_private_addr(a) || (f->ninside && flows_in_model_cidrs(f, a));
+}
 /* The FT_ISO and FT_EGRESS keys of record r (key[0] left 0 when it has none). */
 void flows_iso_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);
 void flows_egress_key(const mlvpc_flows *f, const fl_rec *r, uint8_t *key);

@@ -93,12 +93,6 @@ mlvpc_status mlvpc_flows_set_prices(mlvpc_flows *f, const char *path, mlvpc_diag
 
 /* ------------------------------------------------------------------ the model */
 
-void flows_eni_key(uint8_t *key, const char *id, size_t n)
-{
-    memset(key, 0, FLOWS_ENI_KEY);
-    memcpy(key, id, n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY);
-}
-
 static void eni_key(const char *id, uint8_t key[FLOWS_ENI_KEY]) { flows_eni_key(key, id, strlen(id)); }
 
 static void addr_key(const ip_addr *a, uint8_t key[FLOWS_ADDR_KEY])
@@ -192,23 +186,8 @@ uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a)
     return f->model && a->af ? lookup(&f->addr_index, k) : MV_NONE;
 }
 
-/* Addresses that are no one's on the internet (RFC 1918, 6598, loopback,
- * link-local, unique local IPv6). */
-bool flows_private_addr(const ip_addr *a)
+bool flows_in_model_cidrs(const mlvpc_flows *f, const ip_addr *a)
 {
-    const uint8_t *b = a->b;
-    if (a->af == IP_V4)
-        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] == 127 || (b[0] == 169 && b[1] == 254);
-    if (a->af == IP_V6)
-        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
-    return false;
-}
-
-bool flows_inside_addr(const mlvpc_flows *f, const ip_addr *a)
-{
-    if (flows_private_addr(a))
-        return true;
     for (uint32_t i = 0; i < f->ninside; i++)
         if (ip_prefix_contains(&f->inside[i], a))
             return true;

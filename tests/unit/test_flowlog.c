@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "analyses/flows.h"
 #include "inputs/flowlog.h"
 #include "util/fmap.h"
 #include "xorshift.h"
@@ -257,6 +258,25 @@ static void test_fmap_counts_and_prunes(void **state)
 }
 
 /* Buckets: exact below 16, eight per octave above, never decreasing. */
+/* An interface id as a key: its first 32 bytes, zero-padded, for every
+ * length (the copy goes eight bytes at a time with an overlapping tail). */
+static void test_eni_keys(void **state)
+{
+    (void)state;
+    char id[41];
+    for (int i = 0; i < 40; i++)
+        id[i] = (char)('a' + i % 26);
+    for (size_t n = 0; n <= 40; n++) {
+        uint8_t key[FLOWS_ENI_KEY + 8], want[FLOWS_ENI_KEY + 8];
+        memset(key, 0xAA, sizeof key);
+        memset(want, 0, FLOWS_ENI_KEY);
+        memset(want + FLOWS_ENI_KEY, 0xAA, 8);
+        memcpy(want, id, n < FLOWS_ENI_KEY ? n : FLOWS_ENI_KEY);
+        flows_eni_key(key, id, n);
+        assert_memory_equal(key, want, sizeof key); /* (nothing written past the key) */
+    }
+}
+
 static void test_fmap_buckets(void **state)
 {
     (void)state;
@@ -439,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_custom_formats),
         cmocka_unit_test(test_fmap_counts_and_prunes),
         cmocka_unit_test(test_fmap_buckets),
+        cmocka_unit_test(test_eni_keys),
         cmocka_unit_test(test_fmap_kept_histogram),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
