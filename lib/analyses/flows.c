@@ -241,7 +241,7 @@ static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;
-    fmap_prefetch(m, u->hash);
+    fmap_prefetch(m, u->hash, stride);
 }
 
 static void on_record(void *ctx, const fl_rec *r)

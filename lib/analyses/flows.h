@@ -212,7 +212,11 @@ bool flows_eni_resource(const mlvpc_model *m, uint32_t eni, mv_kind *kind, uint3
 const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size);
 
 /* a += b, saturating: counters of crafted inputs must not wrap */
-static inline void flows_add(uint64_t *a, uint64_t b) { *a = *a + b < *a ? UINT64_MAX : *a + b; }
+static inline void flows_add(uint64_t *a, uint64_t b)
+{
+    if (__builtin_add_overflow(*a, b, a))
+        *a = UINT64_MAX;
+}
 
 static inline void flows_add_val(fmap_val *a, const fmap_val *b)
 {

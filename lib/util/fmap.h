@@ -190,16 +190,21 @@ static inline int fmap_used(const fmap *m, uint32_t i) { return *(const uint64_t
 static inline fmap_val *fmap_val_at(const fmap *m, uint32_t i) { return (fmap_val *)(fmap_slot(m, i) + 8); }
 static inline const void *fmap_key(const fmap *m, uint32_t i) { return fmap_slot(m, i) + 8 + sizeof(fmap_val); }
 
-/* A hint that key `hash` is about to be looked up: the memory of its home
- * slot and the next is fetched while other work goes on (lookups in large
+/* A hint that key `hash` is about to be looked up in m, whose stride is
+ * `stride` (m->stride, passed as a constant): the memory of its home slot
+ * and the next is fetched while other work goes on (lookups in large
  * tables are cache misses, which a batch of them overlaps; a new key's
  * probe passes its home slot about as often as not). */
-static inline void fmap_prefetch(const fmap *m, uint64_t hash)
+static inline __attribute__((always_inline)) void fmap_prefetch(const fmap *m, uint64_t hash, uint32_t stride)
 {
     if (m->cap) {
-        const uint8_t *s = fmap_slot(m, fmap_home(m, hash));
-        for (uintptr_t line = (uintptr_t)s & ~(uintptr_t)63; line < (uintptr_t)s + 2 * m->stride; line += 64)
-            __builtin_prefetch((const void *)line);
+        const uint8_t *s = m->slots + (size_t)fmap_home(m, hash) * stride;
+        /* (stride a constant: the lines are counted at compile time, but for the
+         * one a slot that starts mid-line reaches) */
+        for (uint32_t at = 0; at < 2 * stride; at += 64)
+            __builtin_prefetch(s + at);
+        if (((uintptr_t)s & 63) + 2 * stride > (2 * stride + 63) / 64 * 64)
+            __builtin_prefetch(s + 2 * stride - 1);
     }
 }
 

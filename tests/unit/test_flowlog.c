@@ -277,6 +277,23 @@ static void test_eni_keys(void **state)
     }
 }
 
+/* Counters saturate instead of wrapping (a crafted input can sum past 2^64). */
+static void test_counters_saturate(void **state)
+{
+    (void)state;
+    uint64_t a = 5;
+    flows_add(&a, 7);
+    assert_true(a == 12);
+    a = UINT64_MAX - 3;
+    flows_add(&a, 3);
+    assert_true(a == UINT64_MAX);
+    a = UINT64_MAX - 3;
+    flows_add(&a, 4);
+    assert_true(a == UINT64_MAX);
+    flows_add(&a, UINT64_MAX);
+    assert_true(a == UINT64_MAX);
+}
+
 static void test_fmap_buckets(void **state)
 {
     (void)state;
@@ -460,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_fmap_counts_and_prunes),
         cmocka_unit_test(test_fmap_buckets),
         cmocka_unit_test(test_eni_keys),
+        cmocka_unit_test(test_counters_saturate),
         cmocka_unit_test(test_fmap_kept_histogram),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
