@@ -225,7 +225,9 @@ static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table
     fl_batch *b = &f->batch[t];
     const fmap *m = &f->t[t];
     const uint32_t stride = (FMAP_KEY_AT + key_size[t] + 7) & ~7u; /* (m->stride, as a constant) */
-    if (m->cap <= FLOWS_NEAR_BYTES / stride && !b->n) {
+    /* (during a read a table only grows, and every read ends with its queues
+     * emptied: a table with queued updates never goes back to this path) */
+    if (m->cap <= FLOWS_NEAR_BYTES / stride) {
         uint64_t k[FMAP_KEY_MAX / 8];
         memset(k, 0, (key_size[t] + 15) & ~15u);
         memcpy(k, key, key_size[t]);

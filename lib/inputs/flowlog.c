@@ -214,7 +214,7 @@ static inline __attribute__((always_inline)) bool u64_of(const char *p, size_t n
 {
     if (n - 1 < 8)
         return digits8(p, (unsigned)n, v); /* (the common case: one conversion) */
-    if (n <= 16) { /* (times: ten digits) */
+    if (n - 1 < 16) { /* (times: ten digits) */
         uint64_t hi, lo;
         if (!digits8(p, (unsigned)n - 8, &hi) || !digits8(p + n - 8, 8, &lo))
             return false;
@@ -238,16 +238,20 @@ static inline __attribute__((always_inline)) bool u64_of(const char *p, size_t n
     return true;
 }
 
-/* A bounded number or "-" (absent: *v = -1). */
+/* A bounded number or "-" (absent: *v = -1); *v unchanged when false. */
 static inline __attribute__((always_inline)) bool num_of(const char *p, size_t n, uint64_t max, int64_t *v)
 {
     uint64_t x;
     if (u64_of(p, n, &x)) {
+        if (x > max)
+            return false;
         *v = (int64_t)x;
-        return x <= max;
+        return true;
     }
+    if (!is_dash(p, n)) /* (checked only when the digits fail) */
+        return false;
     *v = -1;
-    return is_dash(p, n); /* (checked only when the digits fail) */
+    return true;
 }
 
 /* Bit i set when p[i] is a decimal digit, for i < 16. */
@@ -438,7 +442,8 @@ static inline __attribute__((always_inline)) bool word_is(const char *p, size_t 
      (uint64_t)(uint8_t)(w)[sizeof(w) > 7 ? 6 : 0] * (sizeof(w) > 7) << 48 |                                      \
      (uint64_t)(uint8_t)(w)[sizeof(w) > 8 ? 7 : 0] * (sizeof(w) > 8) << 56)
 
-#define WORD_IS(p, n, w) word_is((p), (n), LE8(w), sizeof(w) - 1)
+/* (a word of more than 8 characters does not compile: LE8 would cut it) */
+#define WORD_IS(p, n, w) (sizeof(char[sizeof(w) <= 9 ? 1 : -1]) && word_is((p), (n), LE8(w), sizeof(w) - 1))
 
 /* One column's value into r. */
 static inline __attribute__((always_inline)) fl_error field(fl_field f, const char *p, size_t n, fl_rec *r)

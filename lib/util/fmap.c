@@ -90,7 +90,9 @@ static int resize(fmap *m, uint32_t cap)
 {
     fmap old = *m;
     uint64_t *used = calloc(cap / 64, sizeof *used); /* (cap: a power of two of at least 1024) */
-    uint8_t *slots = used ? slots_alloc(m, (size_t)cap * m->stride) : NULL;
+    /* (one slot more than cap, never used: the prefetch of the slot after the
+     * last stays inside the allocation) */
+    uint8_t *slots = used ? slots_alloc(m, (size_t)(cap + 1) * m->stride) : NULL;
     if (!slots) {
         m->map = old.map, m->map_bytes = old.map_bytes;
         free(used);

@@ -108,12 +108,22 @@ static void test_bad_records(void **state)
         { "2 1 eni-1 10.20.30.040 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
         { "2 1 eni-1 10.20.30.256 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
         { "2 1 eni-1 10.20.30.4\t 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS },
+        { "2 1 eni-1 10.20.30.40.5 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OK", FL_E_ADDRESS }, /* four dots */
+        /* words compared whole: the last character counts */
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPX OK", FL_E_ACTION },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 REJECX OK", FL_E_ACTION },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OX", FL_E_STATUS },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT NODATX", FL_E_STATUS },
+        { "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT SKIPDATX", FL_E_STATUS },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         fl_error e = parse(&f, bad[i].line, &r);
         if (e != bad[i].e)
             fail_msg("\"%s\": got %s, expected %s", bad[i].line, fl_error_name(e), fl_error_name(bad[i].e));
     }
+    /* a number past its bound is not stored */
+    assert_int_equal(parse(&f, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 99999999999 2 ACCEPT OK", &r), FL_E_NUMBER);
+    assert_true(r.start == -1);
 }
 
 /* Numbers of every length the eight-byte conversion splits differently,
@@ -257,7 +267,6 @@ static void test_fmap_counts_and_prunes(void **state)
     fmap_release(&o);
 }
 
-/* Buckets: exact below 16, eight per octave above, never decreasing. */
 /* An interface id as a key: its first 32 bytes, zero-padded, for every
  * length (the copy goes eight bytes at a time with an overlapping tail). */
 static void test_eni_keys(void **state)
@@ -294,6 +303,35 @@ static void test_counters_saturate(void **state)
     assert_true(a == UINT64_MAX);
 }
 
+/* A table ranked by records (as the REJECT patterns are) prunes by
+ * records, whatever its bytes say. */
+static void test_fmap_prune_by_records(void **state)
+{
+    (void)state;
+    fmap m;
+    fmap_init(&m, 8);
+    m.rank = 0;
+    for (uint64_t k = 0; k < 100; k++) {
+        fmap_val *v = fmap_get(&m, &k, fmap_hash(&m, &k));
+        v->records = k + 1;
+        v->bytes = 1000 - k; /* (the opposite order) */
+    }
+    fmap_val lost;
+    fmap_prune(&m, &lost);
+    /* the 51st smallest count is 51, in the bucket 48-51 */
+    assert_int_equal(m.n, 49);
+    assert_int_equal(lost.records, 51);
+    for (uint64_t k = 0; k < 100; k++) {
+        const fmap_val *x = fmap_find(&m, &k, fmap_hash(&m, &k));
+        if (k + 1 <= 51)
+            assert_null(x);
+        else
+            assert_true(x && x->records == k + 1 && x->bytes == 1000 - k);
+    }
+    fmap_release(&m);
+}
+
+/* Buckets: exact below 16, eight per octave above, never decreasing. */
 static void test_fmap_buckets(void **state)
 {
     (void)state;
@@ -478,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_fmap_buckets),
         cmocka_unit_test(test_eni_keys),
         cmocka_unit_test(test_counters_saturate),
+        cmocka_unit_test(test_fmap_prune_by_records),
         cmocka_unit_test(test_fmap_kept_histogram),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
