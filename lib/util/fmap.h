@@ -3,7 +3,8 @@
  * bytes: pad keys with zeros) and a fixed-size value of counters. Open
  * addressing with linear probing, at most half full. A slot holds the key's
  * hash, the counters and the key together, so that a lookup in a table far
- * larger than the caches costs one or two cache lines, not three.
+ * larger than the caches costs one or two cache lines, not three. A bitmap
+ * of the used slots (one bit each) lets a prune read only those.
  * Memory grows with the distinct keys, never with how often a key is seen.
  * Large tables are mapped with transparent huge pages where the system
  * offers them: their lookups are random, and 4 KiB pages would make most
