@@ -215,6 +215,14 @@ static void flush_all(mlvpc_flows *f)
             flush(f, (fl_table)t);
 }
 
+/* Table t's key copied into k zero-padded to sixteen bytes; its hash. */
+static inline __attribute__((always_inline)) uint64_t padded(const fmap *m, fl_table t, uint64_t *k, const void *key)
+{
+    memset(k, 0, (key_size[t] + 15) & ~15u);
+    memcpy(k, key, key_size[t]);
+    return fmap_hash_sized(m, k, key_size[t]);
+}
+
 /* (inlined: each call names its table, so the key's size is a constant)
  * A table that fits in the L2 cache is updated at once: its slots are
  * near, and a queued update would only add a copy. Either way the updates
@@ -229,17 +237,13 @@ static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table
      * emptied: a table with queued updates never goes back to this path) */
     if (m->cap <= FLOWS_NEAR_BYTES / stride) {
         uint64_t k[FMAP_KEY_MAX / 8];
-        memset(k, 0, (key_size[t] + 15) & ~15u);
-        memcpy(k, key, key_size[t]);
-        update(f, t, k, fmap_hash_sized(m, k, key_size[t]), r->packets, r->bytes, extra);
+        update(f, t, k, padded(m, t, k, key), r->packets, r->bytes, extra);
         return;
     }
     if (b->n == FLOWS_BATCH)
         flush(f, t);
     fl_update *u = &b->u[b->n++];
-    memset(u->key, 0, (key_size[t] + 15) & ~15u);
-    memcpy(u->key, key, key_size[t]);
-    u->hash = fmap_hash_sized(m, u->key, key_size[t]);
+    u->hash = padded(m, t, u->key, key);
     u->packets = r->packets;
     u->bytes = r->bytes;
     u->extra = extra;

@@ -179,6 +179,7 @@ void flows_ranges_free(fl_ranges *r);
 /* The model's ENI with this id or address, or MV_NONE (also without a model). */
 uint32_t flows_eni_of_id(const mlvpc_flows *f, const char *id, size_t n);
 uint32_t flows_eni_of_addr(const mlvpc_flows *f, const ip_addr *a);
+/* Whether a is in one of the model's VPC CIDRs. */
 bool flows_in_model_cidrs(const mlvpc_flows *f, const ip_addr *a);
 
 /* Addresses that are no one's on the internet (RFC 1918, 6598, loopback,

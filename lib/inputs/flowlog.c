@@ -431,16 +431,11 @@ static inline __attribute__((always_inline)) bool word_is(const char *p, size_t 
     return n == wn && ((load8(p) ^ want) & keep) == 0;
 }
 
-/* The little-endian value of a word literal of at most 8 characters (its
- * terminating zero and what follows it count as zeros). */
-#define LE8(w)                                                                                                  \
-    ((uint64_t)(uint8_t)(w)[0] | (uint64_t)(uint8_t)(w)[sizeof(w) > 2 ? 1 : 0] * (sizeof(w) > 2) << 8 |           \
-     (uint64_t)(uint8_t)(w)[sizeof(w) > 3 ? 2 : 0] * (sizeof(w) > 3) << 16 |                                      \
-     (uint64_t)(uint8_t)(w)[sizeof(w) > 4 ? 3 : 0] * (sizeof(w) > 4) << 24 |                                      \
-     (uint64_t)(uint8_t)(w)[sizeof(w) > 5 ? 4 : 0] * (sizeof(w) > 5) << 32 |                                      \
-     (uint64_t)(uint8_t)(w)[sizeof(w) > 6 ? 5 : 0] * (sizeof(w) > 6) << 40 |                                      \
-     (uint64_t)(uint8_t)(w)[sizeof(w) > 7 ? 6 : 0] * (sizeof(w) > 7) << 48 |                                      \
-     (uint64_t)(uint8_t)(w)[sizeof(w) > 8 ? 7 : 0] * (sizeof(w) > 8) << 56)
+/* The little-endian value of a word literal of at most 8 characters: the
+ * literal is extended by seven NULs, so each of bytes 0-7 can be indexed. */
+#define LE8_AT(w, i) ((uint64_t)(uint8_t)(w "\0\0\0\0\0\0\0")[i] << (8 * (i)))
+#define LE8(w) (LE8_AT(w, 0) | LE8_AT(w, 1) | LE8_AT(w, 2) | LE8_AT(w, 3) | LE8_AT(w, 4) | LE8_AT(w, 5) | \
+                LE8_AT(w, 6) | LE8_AT(w, 7))
 
 /* (a word of more than 8 characters does not compile: LE8 would cut it) */
 #define WORD_IS(p, n, w) (sizeof(char[sizeof(w) <= 9 ? 1 : -1]) && word_is((p), (n), LE8(w), sizeof(w) - 1))

@@ -82,7 +82,7 @@ static void seat(fmap *m, const uint8_t *from)
     while (hash_at(m, j))
         j = (j + 1) & (m->cap - 1);
     memcpy(fmap_slot(m, j), from, m->stride);
-    m->used[j >> 6] |= 1ull << (j & 63);
+    fmap_mark_used(m, j);
     m->n++;
 }
 
@@ -152,14 +152,18 @@ static void recount(fmap *m)
     m->hist_ok = 1;
 }
 
-/* Slot i of a prune: dropped when its rank counter is at most `limit`,
- * else moved to the first free slot from its home. The prune visits the
- * slots in order from just after an empty one, so no cluster wraps behind
- * it: every home lies in the part already passed, and what a drop frees
- * lies ahead of every entry placed. */
+/* Slot i emptied. */
+static void vacate(fmap *m, uint32_t i)
+{
+    memset(fmap_slot(m, i), 0, 8);
+    fmap_mark_free(m, i);
+}
+
+/* Slot i of a prune (fmap_prune: the order of the visits): dropped when
+ * its rank counter is at most `limit`, else moved to the first free slot
+ * from its home. */
 static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap_val *lost)
 {
-    uint32_t mask = m->cap - 1;
     uint64_t ranked;
     memcpy(&ranked, fmap_slot(m, i) + rank_at, 8);
     if (ranked <= limit) {
@@ -167,19 +171,17 @@ static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap
         lost->records = x->records > lost->records ? x->records : lost->records;
         lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
         lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
-        memset(fmap_slot(m, i), 0, 8);
-        m->used[i >> 6] &= ~(1ull << (i & 63));
+        vacate(m, i);
         m->n--;
         return;
     }
     uint32_t j = fmap_home(m, hash_at(m, i));
     while (j != i && fmap_used(m, j))
-        j = (j + 1) & mask;
+        j = (j + 1) & (m->cap - 1);
     if (j != i) {
         memcpy(fmap_slot(m, j), fmap_slot(m, i), m->stride);
-        memset(fmap_slot(m, i), 0, 8);
-        m->used[i >> 6] &= ~(1ull << (i & 63));
-        m->used[j >> 6] |= 1ull << (j & 63);
+        fmap_mark_used(m, j);
+        vacate(m, i);
     }
 }
 

@@ -134,6 +134,10 @@ static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + 
  * double the length of the probe runs. */
 static inline uint32_t fmap_home(const fmap *m, uint64_t hash) { return (uint32_t)(hash >> 32) & (m->cap - 1); }
 
+/* Slot i marked used or free in the bitmap a prune reads. */
+static inline void fmap_mark_used(fmap *m, uint32_t i) { m->used[i >> 6] |= 1ull << (i & 63); }
+static inline void fmap_mark_free(fmap *m, uint32_t i) { m->used[i >> 6] &= ~(1ull << (i & 63)); }
+
 enum { FMAP_KEY_AT = 8 + sizeof(fmap_val) }; /* where a slot's key starts */
 
 /* The counters of a key zero-padded to `words` words (the table's key size
@@ -180,7 +184,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, c
     __builtin_memcpy(s, &hash, 8);
     __builtin_memset(s + 8, 0, sizeof(fmap_val));
     __builtin_memcpy(s + FMAP_KEY_AT, key, 8 * words);
-    m->used[at >> 6] |= 1ull << (at & 63);
+    fmap_mark_used(m, at);
     m->n++;
     m->hist[0]++;
     return (fmap_val *)(s + 8);
