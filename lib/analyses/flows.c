@@ -134,8 +134,22 @@ void flows_prune(mlvpc_flows *f, fl_table t)
 {
     fmap_val lost;
     fmap_prune(&f->t[t], &lost);
+    *fmap_counter(&lost, table_rank(t)) = 0; /* (the table's floor bounds that one) */
     flows_add_val(&f->lost[t], &lost);
     f->prunes[t]++;
+}
+
+void flows_bound(const mlvpc_flows *f, fl_table t, fmap_val *b)
+{
+    *b = f->lost[t];
+    *fmap_counter(b, table_rank(t)) = f->t[t].floor;
+}
+
+void flows_row_bound(const mlvpc_flows *f, fl_table t, uint32_t slot, fmap_val *b)
+{
+    uint64_t missed = fmap_val_at(&f->t[t], slot)->missed;
+    *b = missed ? f->lost[t] : (fmap_val){ 0 };
+    *fmap_counter(b, table_rank(t)) = missed;
 }
 
 /* Table t's counters of a key padded with zeros to whole words (pruning
@@ -429,14 +443,12 @@ static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
         dst->prunes[t] += src->prunes[t];
         flows_add_val(&dst->lost[t], &src->lost[t]);
         fmap *d = &dst->t[t];
-        for (uint32_t i = 0; i < m->cap; i++) {
-            if (!fmap_used(m, i))
-                continue;
-            fmap_val *y = fmap_get(d, fmap_key(m, i), fmap_hash(d, fmap_key(m, i)));
-            if (!y)
+        fmap_merge_begin(d, m->floor);
+        for (uint32_t i = 0; i < m->cap; i++)
+            if (fmap_used(m, i) && !fmap_merge_key(d, fmap_key(m, i), fmap_hash(d, fmap_key(m, i)), fmap_val_at(m, i),
+                                                   m->floor))
                 return false;
-            flows_add_val(y, fmap_val_at(m, i));
-        }
+        fmap_merge_end(d, m->floor);
         while (d->n > FLOWS_MAX_KEYS && !dst->oom)
             flows_prune(dst, (fl_table)t);
     }
@@ -560,7 +572,7 @@ static mlvpc_status add_parallel(mlvpc_flows *f, char **files, size_t nfiles, un
     bool ok = true;
     for (unsigned i = 0; i < nthreads; i++) {
         for (int t = 0; t < FT_COUNT; t++) /* an empty table takes a worker's whole (adding it key by key: the same) */
-            if (!f->t[t].n) {
+            if (!f->t[t].n && !f->t[t].floor) {
                 fmap_release(&f->t[t]);
                 f->t[t] = k[i].w.t[t];
                 memset(&k[i].w.t[t], 0, sizeof k[i].w.t[t]);

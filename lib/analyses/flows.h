@@ -3,12 +3,15 @@
  *
  * Every table is keyed by the whole key and exact while it holds at most
  * FLOWS_MAX_KEYS keys. Beyond that, the keys with the smallest counts (at
- * or below the median of the table's ranking counter, rounded up to the end
- * of its histogram bucket: fmap_prune) are dropped, so memory is bounded
- * whatever the input; the table's figures are then low
- * by at most the sum, over its prunings, of the largest counts dropped
- * (kept per counter in `lost`), which the report states. Totals and the
- * by-action figures are always exact.
+ * or below the median of the table's ranking counter plus what each key
+ * may have missed, rounded up to the end of its histogram bucket:
+ * fmap_prune) are dropped, so memory is bounded whatever the input. A
+ * key's ranking counter is then low by at most its own `missed` (0: no
+ * prune ever dropped it, and all its counters are exact), and a key the
+ * table no longer holds had at most the table's floor; the other counters
+ * are low by at most the sum, over the prunings, of the largest counts
+ * dropped (`lost`). The report states both. Totals and the by-action
+ * figures are always exact.
  *
  * Byte and packet sums count records with log-status OK; NODATA and
  * SKIPDATA records are counted apart. A record is in the time window when
@@ -123,7 +126,8 @@ struct mlvpc_flows {
     fl_sample samples[FLOWS_SAMPLES];
     unsigned nsamples;
     fmap t[FT_COUNT];
-    fmap_val lost[FT_COUNT]; /* bound of what pruning dropped from one key, per counter */
+    fmap_val lost[FT_COUNT]; /* bound of what pruning dropped from one key, per counter but the rank's
+                                (flows_bound) */
     uint32_t prunes[FT_COUNT];
     fl_batch batch[FT_COUNT];
     bool oom;
@@ -235,6 +239,13 @@ mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, cons
 
 /* Drop table t's smaller half (see above). */
 void flows_prune(mlvpc_flows *f, fl_table t);
+/* How low any figure of table t may be (its rank counter's: the table's
+ * floor; the others': the sum over its prunes of the most dropped from one
+ * key). A key's own bound on its rank counter is its `missed`. */
+void flows_bound(const mlvpc_flows *f, fl_table t, fmap_val *b);
+/* The same for the key in slot `slot`: its rank counter's bound its own
+ * `missed`, and every bound 0 when that is 0 (no prune dropped the key). */
+void flows_row_bound(const mlvpc_flows *f, fl_table t, uint32_t slot, fmap_val *b);
 
 /* Keys decoded for output. */
 typedef struct fl_key {

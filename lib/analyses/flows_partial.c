@@ -13,7 +13,7 @@
 #include "flows.h"
 
 static const char magic[8] = { 'M', 'L', 'V', 'P', 'F', 'L', 'O', 'W' };
-enum { PARTIAL_VERSION = 2, PARTIAL_MAX = 1u << 30 };
+enum { PARTIAL_VERSION = 3, PARTIAL_MAX = 1u << 30 };
 /* flags: the records were read with --model (the model's tables are filled) */
 enum { PARTIAL_JOINED = 1 };
 
@@ -72,6 +72,7 @@ static void put_val(wbuf *w, const fmap_val *v)
     put_u64(w, v->packets);
     put_u64(w, v->bytes);
     put_u64(w, v->extra);
+    put_u64(w, v->missed);
 }
 
 static void payload(const mlvpc_flows *f, wbuf *w)
@@ -106,6 +107,7 @@ static void payload(const mlvpc_flows *f, wbuf *w)
         put_u32(w, m->ksize);
         put_u32(w, f->prunes[t]);
         put_val(w, &f->lost[t]);
+        put_u64(w, m->floor);
         put_u32(w, m->n);
         for (uint32_t i = 0; i < m->cap; i++)
             if (fmap_used(m, i)) {
@@ -185,6 +187,7 @@ static void get_val(rbuf *r, fmap_val *v)
     v->packets = get_u64(r);
     v->bytes = get_u64(r);
     v->extra = get_u64(r);
+    v->missed = get_u64(r);
 }
 
 
@@ -257,9 +260,11 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
         fmap_val lost;
         get_val(r, &lost);
         flows_add_val(&f->lost[t], &lost);
+        uint64_t floor = get_u64(r);
         uint32_t n = get_u32(r);
         if (n > FLOWS_MAX_KEYS)
             return false; /* more than a table holds: no partial of mlvpc */
+        fmap_merge_begin(m, floor);
         for (uint32_t i = 0; i < n && !r->bad; i++) {
             const uint8_t *key = take(r, m->ksize);
             fmap_val x;
@@ -268,13 +273,12 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
                 return false;
             /* all of them first, then pruned back to the bound: what is kept
              * does not depend on the order of the keys */
-            fmap_val *y = fmap_get(m, key, fmap_hash(m, key));
-            if (!y) {
+            if (!fmap_merge_key(m, key, fmap_hash(m, key), &x, floor)) {
                 f->oom = true;
                 return true;
             }
-            flows_add_val(y, &x);
         }
+        fmap_merge_end(m, floor);
         while (m->n > FLOWS_MAX_KEYS)
             flows_prune(f, (fl_table)t);
     }

@@ -502,6 +502,14 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
         }
     }
     j_counts(w, fmap_val_at(&f->t[t], slot));
+    if (f->prunes[t]) {
+        fmap_val bound;
+        flows_row_bound(f, t, slot, &bound);
+        jw_key(w, "low_by_at_most");
+        jw_obj(w);
+        j_counts(w, &bound);
+        jw_obj_end(w);
+    }
     const fl_explained *x = t == FT_REJECT ? explained(f, slot) : NULL;
     if (x) {
         jw_key(w, "explanation");
@@ -573,7 +581,7 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
         const uint64_t *v = f->action[a % 3];
         if (a == 3 && !v[0])
             continue; /* no OK record without an action */
-        fmap_val x = { v[0], v[1], v[2], 0 };
+        fmap_val x = { v[0], v[1], v[2], 0, 0 };
         jw_key(&w, action_names[a % 3]);
         jw_obj(&w);
         j_counts(&w, &x);
@@ -591,9 +599,11 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
         jw_kint(&w, "keys", f->t[t].n);
         jw_kbool(&w, "exact", !f->prunes[t]);
         jw_kint(&w, "prunings", f->prunes[t]);
+        fmap_val b;
+        flows_bound(f, t, &b);
         jw_key(&w, "low_by_at_most");
         jw_obj(&w);
-        j_counts(&w, &f->lost[t]);
+        j_counts(&w, &b);
         jw_obj_end(&w);
         jw_obj_end(&w);
     }
@@ -636,6 +646,8 @@ static void t_row(FILE *out, const mlvpc_flows *f, fl_table t, uint32_t slot)
     const fmap_val *v = fmap_val_at(&f->t[t], slot);
     flows_key(t, fmap_key(&f->t[t], slot), &k);
     fprintf(out, "  %15" PRIu64 " %12" PRIu64 " %10" PRIu64 "  ", v->bytes, v->packets, v->records);
+    if (f->prunes[t])
+        fprintf(out, "%12" PRIu64 "  ", v->missed);
     switch (t) {
     case FT_SRC: fprintf(out, "%s\n", addr(&k.src, a)); break;
     case FT_DST: fprintf(out, "%s\n", addr(&k.dst, a)); break;
@@ -718,11 +730,22 @@ static bool t_report(const mlvpc_flows *f, FILE *out)
         }
         fprintf(out, "\ntop %u %s (of %" PRIu32 "%s)\n", f->top, lists[l].title, f->t[t].n,
                 f->prunes[t] ? " kept" : "");
-        if (f->prunes[t])
-            fprintf(out, "  approximate: more than %d keys, the smallest dropped %" PRIu32 " times; each figure may be "
-                         "low by at most %" PRIu64 " bytes, %" PRIu64 " packets, %" PRIu64 " records\n",
-                    FLOWS_MAX_KEYS, f->prunes[t], f->lost[t].bytes, f->lost[t].packets, f->lost[t].records);
-        fprintf(out, "  %15s %12s %10s\n", "bytes", "packets", "records");
+        if (f->prunes[t]) {
+            fmap_val b;
+            flows_bound(f, t, &b);
+            bool by_records = f->t[t].rank == 0;
+            fprintf(out,
+                    "  approximate: more than %d keys, the smallest dropped %" PRIu32 " times; a row's %s may be "
+                    "low by at most its \"missed\" and its %s by at most %" PRIu64 " and %" PRIu64
+                    " (a row whose \"missed\" is 0 is exact); a key not kept had at most %" PRIu64 " %s\n",
+                    FLOWS_MAX_KEYS, f->prunes[t], by_records ? "records" : "bytes",
+                    by_records ? "bytes and packets" : "packets and records", by_records ? b.bytes : b.packets,
+                    by_records ? b.packets : b.records, by_records ? b.records : b.bytes,
+                    by_records ? "records" : "bytes");
+            fprintf(out, "  %15s %12s %10s  %12s\n", "bytes", "packets", "records", "missed");
+        } else {
+            fprintf(out, "  %15s %12s %10s\n", "bytes", "packets", "records");
+        }
         for (long i = 0; i < n; i++)
             t_row(out, f, lists[l].t, idx[i]);
         free(idx);

@@ -12,6 +12,9 @@ _Static_assert(offsetof(fmap_val, records) == 0 && offsetof(fmap_val, packets) =
                    offsetof(fmap_val, bytes) == 16,
                "fmap_prune reads the rank counter at 8 * rank");
 
+/* a + b, saturating */
+static uint64_t add_sat(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
+
 enum { HUGE = 2u << 20 }; /* a huge page; tables from this size are mapped */
 
 /* Zeroed room for `bytes` of slots into m (slots, map, map_bytes). */
@@ -148,7 +151,7 @@ static void recount(fmap *m)
     memset(m->hist, 0, sizeof m->hist);
     for (uint32_t i = 0; i < m->cap; i++)
         if (fmap_used(m, i))
-            m->hist[fmap_bucket(fmap_ranked(fmap_val_at(m, i), m->rank))]++;
+            m->hist[fmap_bucket(fmap_height(m, fmap_ranked(fmap_val_at(m, i), m->rank)))]++;
     m->hist_ok = 1;
 }
 
@@ -160,12 +163,15 @@ static void vacate(fmap *m, uint32_t i)
 }
 
 /* Slot i of a prune (fmap_prune: the order of the visits): dropped when
- * its rank counter is at most `limit`, else moved to the first free slot
- * from its home. */
+ * its rank value is at most `limit` (the new floor), else counted in the
+ * histogram at its new height and moved to the first free slot from its
+ * home. */
 static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap_val *lost)
 {
-    uint64_t ranked;
+    uint64_t ranked, missed;
     memcpy(&ranked, fmap_slot(m, i) + rank_at, 8);
+    memcpy(&missed, fmap_slot(m, i) + 8 + offsetof(fmap_val, missed), 8);
+    ranked = add_sat(ranked, missed);
     if (ranked <= limit) {
         const fmap_val *x = fmap_val_at(m, i);
         lost->records = x->records > lost->records ? x->records : lost->records;
@@ -175,6 +181,7 @@ static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap
         m->n--;
         return;
     }
+    m->hist[fmap_bucket(ranked - limit)]++;
     uint32_t j = fmap_home(m, hash_at(m, i));
     while (j != i && fmap_used(m, j))
         j = (j + 1) & (m->cap - 1);
@@ -195,7 +202,8 @@ void fmap_prune(fmap *m, fmap_val *lost)
     uint32_t top = 0; /* the median's bucket: the first where more than half the keys are counted */
     for (uint32_t seen = m->hist[0]; seen <= m->n / 2 && top < FMAP_BUCKETS - 1; seen += m->hist[++top])
         ;
-    const uint64_t limit = fmap_bucket_max(top);
+    const uint64_t limit = add_sat(m->floor, fmap_bucket_max(top)); /* the new floor */
+    memset(m->hist, 0, sizeof m->hist); /* (the survivors counted again at their new heights) */
     const size_t rank_at = 8 + (size_t)m->rank * 8; /* (fmap_val's counters in rank order) */
     /* One pass drops the entries in buckets up to `top` and moves each
      * survivor to the first free slot from its home. It starts after an
@@ -217,5 +225,35 @@ void fmap_prune(fmap *m, fmap_val *lost)
         for (; bits; bits &= bits - 1)
             prune_slot(m, at * 64 + (uint32_t)__builtin_ctzll(bits), limit, rank_at, lost);
     }
-    memset(m->hist, 0, (top + 1) * sizeof *m->hist);
+    m->floor = limit ? limit : 1; /* (at least 1 once pruned: a key with `missed` 0 was never dropped) */
+}
+
+void fmap_merge_begin(fmap *m, uint64_t floor)
+{
+    m->hist_ok = 0;
+    for (uint32_t i = 0; floor && i < m->cap; i++)
+        if (fmap_used(m, i))
+            fmap_val_at(m, i)->missed = add_sat(fmap_val_at(m, i)->missed, floor);
+}
+
+fmap_val *fmap_merge_key(fmap *m, const void *key, uint64_t hash, const fmap_val *x, uint64_t floor)
+{
+    uint32_t n = m->n;
+    fmap_val *y = fmap_get(m, key, hash);
+    if (!y)
+        return NULL;
+    /* a new key: m's floor (it entered with it); one m held: what
+     * fmap_merge_begin added taken back, as s holds it */
+    uint64_t missed = m->n > n || y->missed == UINT64_MAX ? y->missed : y->missed - floor;
+    y->records = add_sat(y->records, x->records);
+    y->packets = add_sat(y->packets, x->packets);
+    y->bytes = add_sat(y->bytes, x->bytes);
+    y->extra = add_sat(y->extra, x->extra);
+    y->missed = add_sat(missed, x->missed);
+    return y;
+}
+
+void fmap_merge_end(fmap *m, uint64_t floor)
+{
+    m->floor = add_sat(m->floor, floor);
 }

@@ -21,6 +21,8 @@ _Static_assert(FMAP_KEY_MAX % 16 == 0, "keys are hashed sixteen bytes at a time"
 
 typedef struct fmap_val {
     uint64_t records, packets, bytes, extra; /* extra: the table's own counter */
+    uint64_t missed; /* at most this much of the rank counter is missing: what the key may have
+                        had when a prune dropped it before (the table's floor when it was seated) */
 } fmap_val;
 
 /* Buckets of a counter's value: one per value below 16, then eight per
@@ -35,8 +37,11 @@ typedef struct fmap {
     void *map;                      /* what holds the slots: a mapping of map_bytes, or NULL (malloc) */
     size_t map_bytes;
     uint8_t rank;                   /* the counter pruning ranks by: 0 records, 1 packets, 2 bytes (the default) */
-    uint8_t hist_ok;                /* hist counts the keys by fmap_bucket of their rank counter (kept from
-                                       a table's first prune on: small tables never pay for it) */
+    uint8_t hist_ok;                /* hist counts the keys by fmap_bucket of their height (kept from a
+                                       table's first prune on: small tables never pay for it) */
+    uint64_t floor;                 /* the most a key the table does not hold may have had (its rank counter):
+                                       0 until a prune, then at least 1; a new key enters with it as `missed`,
+                                       so `missed` is 0 only for keys no prune ever dropped */
     uint32_t hist[FMAP_BUCKETS];
 } fmap;
 
@@ -61,18 +66,39 @@ static inline uint64_t fmap_bucket_max(uint32_t b)
 }
 
 /* Counter `rank` of v (0 records, 1 packets, 2 bytes). */
-static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
+static inline uint64_t *fmap_counter(fmap_val *v, int rank)
 {
-    return rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes;
+    return rank == 0 ? &v->records : rank == 1 ? &v->packets : &v->bytes;
 }
 
-/* Keeps the histogram, when it is kept, when a key's rank counter went
- * from `before` to `after` (a new key enters at 0). Callers of fmap_upsert
- * change counters only with it (fmap_get gives the histogram up). */
+/* The rank value of v: its counter `rank` (0 records, 1 packets, 2 bytes)
+ * plus what that counter may have missed (saturating), the most the key
+ * can have had. Prunes rank keys by it. */
+static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
+{
+    uint64_t c = rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes, r;
+    return __builtin_add_overflow(c, v->missed, &r) ? UINT64_MAX : r;
+}
+
+/* A key's height: how far its rank value is above the table's floor (0
+ * for a new key; never below it but in crafted partials). The histogram
+ * counts heights, not rank values, so that its buckets stay fine just
+ * above the floor, where the keys seen once since the last prune sit: with
+ * buckets of rank values an eighth of the floor wide, each prune would
+ * drop most of them and lift the floor by at least that eighth. */
+static inline uint64_t fmap_height(const fmap *m, uint64_t ranked)
+{
+    return ranked > m->floor ? ranked - m->floor : 0;
+}
+
+/* Keeps the histogram, when it is kept, when a key's rank value went from
+ * `before` to `after` (a new key enters at the floor: height 0). Callers of
+ * fmap_upsert change counters only with it (fmap_get gives the histogram
+ * up). */
 static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
 {
     if (m->hist_ok) {
-        uint32_t b = fmap_bucket(before), a = fmap_bucket(after);
+        uint32_t b = fmap_bucket(fmap_height(m, before)), a = fmap_bucket(fmap_height(m, after));
         m->hist[b]--;
         m->hist[a]++;
     }
@@ -172,7 +198,8 @@ static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m
     }
 }
 
-/* A key fmap_lookup missed, seated in the slot it gave (zeroed counters);
+/* A key fmap_lookup missed, seated in the slot it gave (zeroed counters,
+ * `missed` the table's floor);
  * NULL when the table must grow first or holds `limit` keys (fmap_upsert
  * then does both). */
 static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, const uint64_t *key, uint64_t hash,
@@ -183,6 +210,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, c
     uint8_t *s = fmap_slot(m, at);
     __builtin_memcpy(s, &hash, 8);
     __builtin_memset(s + 8, 0, sizeof(fmap_val));
+    __builtin_memcpy(s + 8 + offsetof(fmap_val, missed), &m->floor, 8);
     __builtin_memcpy(s + FMAP_KEY_AT, key, 8 * words);
     fmap_mark_used(m, at);
     m->n++;
@@ -213,12 +241,30 @@ static inline __attribute__((always_inline)) void fmap_prefetch(const fmap *m, u
     }
 }
 
-/* Remove, to bound memory, the entries whose rank counter is in the
- * median's histogram bucket or below: at least half of them, and at most
- * the entries up to 1/8 of an octave above the median. *lost gets the
- * largest records, packets and bytes removed from one entry. One pass over
- * the table when the histogram is kept, two when it must be counted again. */
+/* Remove, to bound memory, the entries whose height is in the median's
+ * histogram bucket or below: at least half of them, and at most the
+ * entries up to 1/8 of an octave above the median. The table's floor rises
+ * to the upper end of that bucket: an entry dropped had at most that
+ * much, and a key seen again enters with it as `missed`, so the floor
+ * bounds what any key lost to all the prunes together (each drop took at
+ * most the rise of the floor while the key was held). As in Misra and
+ * Gries's summary, the floor stays near 2 x total / keys held.
+ * *lost gets the largest records, packets and bytes removed from one entry
+ * (for the counters other than the rank's, which the floor does not
+ * bound). One pass over the table when the histogram is kept, two when it
+ * must be counted again. */
 void fmap_prune(fmap *m, fmap_val *lost);
+
+/* Merging table s's counts into m, when the two counted different records
+ * (partials of a split input): a key that one of them does not hold may
+ * have had up to that one's floor, so it is added to the key's `missed`.
+ * fmap_merge_begin(m, s->floor) first (every key of m as if s lacked it),
+ * fmap_merge_key for each key of s (NULL when out of memory), then
+ * fmap_merge_end(m, s->floor). The histogram is counted again at the next
+ * prune. */
+void fmap_merge_begin(fmap *m, uint64_t floor);
+fmap_val *fmap_merge_key(fmap *m, const void *key, uint64_t hash, const fmap_val *x, uint64_t floor);
+void fmap_merge_end(fmap *m, uint64_t floor);
 
 
 #endif

@@ -378,10 +378,10 @@ static void test_fmap_kept_histogram(void **state)
             uint64_t h = fmap_hash(&kept, &k);
             fmap_val *v = fmap_upsert(&kept, &k, h, UINT32_MAX);
             assert_non_null(v);
-            uint64_t before = v->bytes;
+            uint64_t before = fmap_ranked(v, 2);
             v->bytes += add;
             v->records++;
-            fmap_hist_move(&kept, before, v->bytes);
+            fmap_hist_move(&kept, before, fmap_ranked(v, 2));
             fmap_val *w = fmap_get(&counted, &k, fmap_hash(&counted, &k));
             w->bytes += add;
             w->records++;
@@ -392,6 +392,7 @@ static void test_fmap_kept_histogram(void **state)
         fmap_prune(&kept, &lost_kept);
         fmap_prune(&counted, &lost_counted);
         assert_int_equal(kept.n, counted.n);
+        assert_true(kept.floor == counted.floor && kept.floor > 0);
         assert_true(kept.n > 0 && kept.n <= 3000);
         assert_memory_equal(&lost_kept, &lost_counted, sizeof lost_kept);
         assert_memory_equal(kept.hist, counted.hist, sizeof kept.hist); /* both as after a count */
@@ -400,11 +401,150 @@ static void test_fmap_kept_histogram(void **state)
                 const fmap_val *c = fmap_find(&counted, fmap_key(&kept, i), fmap_hash(&counted, fmap_key(&kept, i)));
                 assert_non_null(c);
                 assert_int_equal(c->bytes, fmap_val_at(&kept, i)->bytes);
-                assert_true(c->bytes > lost_kept.bytes);
+                assert_int_equal(c->missed, fmap_val_at(&kept, i)->missed);
+                assert_true(fmap_ranked(c, 2) > kept.floor);
             }
     }
     fmap_release(&kept);
     fmap_release(&counted);
+}
+
+/* A key a prune dropped enters again at the table's floor: its `missed`
+ * is the floor, its rank value counts it, and the histogram places a new
+ * key at height 0. A prune whose limit is 0 still leaves a floor of 1, so
+ * that `missed` 0 means "never dropped". */
+static void test_fmap_floor(void **state)
+{
+    (void)state;
+    fmap m;
+    fmap_init(&m, 8);
+    for (uint64_t k = 0; k < 100; k++)
+        fmap_get(&m, &k, fmap_hash(&m, &k))->bytes = k;
+    fmap_val lost;
+    fmap_prune(&m, &lost);
+    /* the 51st smallest is 50, in the bucket 48-51 */
+    assert_int_equal(m.floor, 51);
+    assert_int_equal(m.n, 48);
+    uint64_t k = 7; /* dropped */
+    uint64_t h = fmap_hash(&m, &k);
+    assert_null(fmap_find(&m, &k, h));
+    fmap_val *v = fmap_upsert(&m, &k, h, UINT32_MAX);
+    assert_true(v && v->missed == 51 && v->bytes == 0 && fmap_ranked(v, 2) == 51);
+    assert_int_equal(m.hist[0], 1); /* a new key: height 0 */
+    fmap_hist_move(&m, fmap_ranked(v, 2), fmap_ranked(v, 2) + 3);
+    v->bytes = 3;
+    assert_int_equal(m.hist[0], 0);
+    assert_int_equal(m.hist[3], 2); /* with key 54 */
+    uint64_t kept = 99; /* never dropped */
+    assert_int_equal(fmap_find(&m, &kept, fmap_hash(&m, &kept))->missed, 0);
+    /* survivors counted at their heights above the new floor: 52-99 -> 1-48 */
+    uint32_t sum = 0;
+    for (uint32_t b = 0; b < FMAP_BUCKETS; b++)
+        sum += m.hist[b];
+    assert_int_equal(sum, m.n);
+    assert_int_equal(m.hist[1], 1);
+    fmap_release(&m);
+
+    fmap z;
+    fmap_init(&z, 8);
+    for (uint64_t i = 0; i < 10; i++)
+        fmap_get(&z, &i, fmap_hash(&z, &i))->packets = 5; /* no bytes at all */
+    fmap_prune(&z, &lost);
+    assert_int_equal(z.n, 0);
+    assert_int_equal(z.floor, 1);
+    assert_int_equal(lost.packets, 5);
+    uint64_t again = 3;
+    assert_int_equal(fmap_get(&z, &again, fmap_hash(&z, &again))->missed, 1);
+    fmap_release(&z);
+}
+
+/* One bounded table over a stream: counts of a key, and the truth. */
+typedef struct bounded {
+    fmap m;
+    uint64_t truth[4096];
+} bounded;
+
+static void bounded_add(bounded *b, uint64_t k, uint64_t bytes, uint32_t bound)
+{
+    uint64_t h = fmap_hash(&b->m, &k);
+    fmap_val *v = fmap_upsert(&b->m, &k, h, bound);
+    if (!v) {
+        fmap_val lost;
+        fmap_prune(&b->m, &lost);
+        v = fmap_upsert(&b->m, &k, h, bound);
+    }
+    assert_non_null(v);
+    uint64_t before = fmap_ranked(v, 2);
+    v->bytes += bytes;
+    v->records++;
+    fmap_hist_move(&b->m, before, fmap_ranked(v, 2));
+    b->truth[k] += bytes;
+}
+
+/* Every key a bounded table holds is low by at most its `missed`, and
+ * exact when that is 0; every key it does not hold had at most the floor
+ * (Misra and Gries's bound). */
+static void assert_within(const fmap *m, const uint64_t *truth, size_t nkeys)
+{
+    for (uint64_t k = 0; k < nkeys; k++) {
+        const fmap_val *v = fmap_find(m, &k, fmap_hash(m, &k));
+        if (!v) {
+            assert_true(truth[k] <= m->floor);
+            continue;
+        }
+        assert_true(v->bytes <= truth[k]);
+        assert_true(truth[k] - v->bytes <= v->missed);
+    }
+}
+
+static void test_fmap_floor_bounds(void **state)
+{
+    (void)state;
+    static bounded b, part[3];
+    uint64_t x = 2463534242ull;
+    fmap_init(&b.m, 8);
+    for (int p = 0; p < 3; p++)
+        fmap_init(&part[p].m, 8);
+    uint64_t total = 0;
+    for (int i = 0; i < 200000; i++) {
+        xorshift64(&x);
+        /* half the records for 16 heavy hitters, half for 4,096 keys; byte
+         * counts over six orders of magnitude */
+        uint64_t k = (x >> 8) % 2 ? (x >> 16) % 16 : (x >> 16) % 4096;
+        uint64_t bytes = 1 + (x >> 44) % 1000 * ((x >> 20) % 7 == 0 ? 1000 : 1);
+        total += bytes;
+        bounded_add(&b, k, bytes, 256);
+        bounded_add(&part[i / 70000], k, bytes, 256); /* a split of the same stream */
+    }
+    assert_true(b.m.floor > 0);
+    assert_true(b.m.floor <= 3 * total / 256); /* near 2 x total / keys held */
+    assert_within(&b.m, b.truth, 4096);
+    for (uint64_t k = 0; k < 16; k++) { /* the heavy hitters: held, and exact */
+        const fmap_val *v = fmap_find(&b.m, &k, fmap_hash(&b.m, &k));
+        assert_true(v && v->missed == 0 && v->bytes == b.truth[k]);
+    }
+    /* merged: the parts' bounds add up, and hold for the whole stream */
+    for (int p = 1; p < 3; p++) {
+        fmap *s = &part[p].m;
+        fmap_merge_begin(&part[0].m, s->floor);
+        for (uint32_t i = 0; i < s->cap; i++)
+            if (fmap_used(s, i))
+                assert_non_null(fmap_merge_key(&part[0].m, fmap_key(s, i), fmap_hash(&part[0].m, fmap_key(s, i)),
+                                               fmap_val_at(s, i), s->floor));
+        fmap_merge_end(&part[0].m, s->floor);
+        for (int k = 0; k < 4096; k++)
+            part[0].truth[k] += part[p].truth[k];
+    }
+    assert_within(&part[0].m, part[0].truth, 4096);
+    uint64_t floor = part[0].m.floor;
+    fmap_val lost;
+    while (part[0].m.n > 256)
+        fmap_prune(&part[0].m, &lost);
+    assert_true(part[0].m.floor > floor);
+    assert_within(&part[0].m, part[0].truth, 4096);
+    fmap_release(&b.m);
+    for (int p = 0; p < 3; p++)
+        fmap_release(&part[p].m);
 }
 
 /* Keys whose homes crowd a few slots on both sides of the table's end:
@@ -518,6 +658,8 @@ int main(void)
         cmocka_unit_test(test_counters_saturate),
         cmocka_unit_test(test_fmap_prune_by_records),
         cmocka_unit_test(test_fmap_kept_histogram),
+        cmocka_unit_test(test_fmap_floor),
+        cmocka_unit_test(test_fmap_floor_bounds),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
     };
