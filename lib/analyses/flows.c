@@ -38,9 +38,14 @@ mlvpc_status flows_fail(mlvpc_diag *err, mlvpc_status st, const char *file, cons
 /* Tables rank their keys by bytes, REJECT patterns by records (fmap.rank). */
 static inline int table_rank(fl_table t) { return t == FT_REJECT ? 0 : 2; }
 
+/* The interfaces' table alone has a counter of its own (`extra`: REJECT
+ * records); the others' slots are a word shorter (an address key's, one
+ * cache line). */
+static inline int table_extra(fl_table t) { return t == FT_ENI; }
+
 static void table_init(fmap *m, fl_table t)
 {
-    fmap_init(m, key_size[t]);
+    fmap_init(m, key_size[t], table_extra(t));
     m->rank = (uint8_t)table_rank(t);
 }
 
@@ -173,16 +178,17 @@ static inline __attribute__((always_inline)) void update(mlvpc_flows *f, fl_tabl
 {
     const uint32_t words = (key_size[t] + 7) / 8;
     uint32_t at;
-    fmap_val *v = fmap_lookup(&f->t[t], key, hash, words, &at);
+    fmap_val *v = fmap_lookup(&f->t[t], key, hash, words, table_extra(t), &at);
     if (!v)
-        v = fmap_insert_at(&f->t[t], key, hash, words, at, FLOWS_MAX_KEYS);
+        v = fmap_insert_at(&f->t[t], key, hash, words, table_extra(t), at, FLOWS_MAX_KEYS);
     if (!v && !(v = upsert(f, t, key, hash)))
         return;
     uint64_t before = fmap_ranked(v, table_rank(t));
     v->records++;
     flows_add(&v->packets, packets);
     flows_add(&v->bytes, bytes);
-    v->extra += extra;
+    if (table_extra(t))
+        v->extra += extra;
     fmap_hist_move(&f->t[t], before, fmap_ranked(v, table_rank(t)));
 }
 
@@ -246,7 +252,7 @@ static inline __attribute__((always_inline)) void count(mlvpc_flows *f, fl_table
 {
     fl_batch *b = &f->batch[t];
     const fmap *m = &f->t[t];
-    const uint32_t stride = (FMAP_KEY_AT + key_size[t] + 7) & ~7u; /* (m->stride, as a constant) */
+    const uint32_t stride = (fmap_key_at(table_extra(t)) + key_size[t] + 7) & ~7u; /* (m->stride, as a constant) */
     /* (during a read a table only grows, and every read ends with its queues
      * emptied: a table with queued updates never goes back to this path) */
     if (m->cap <= FLOWS_NEAR_BYTES / stride) {

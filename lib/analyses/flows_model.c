@@ -146,8 +146,8 @@ mlvpc_status mlvpc_flows_set_model(mlvpc_flows *f, const mlvpc_model *m, mlvpc_d
         return flows_fail(err, MLVPC_ERR_USAGE, NULL, "flows: the model must be finished");
     f->model = m;
     f->joined = true;
-    fmap_init(&f->eni_index, FLOWS_ENI_KEY);
-    fmap_init(&f->addr_index, FLOWS_ADDR_KEY);
+    fmap_init(&f->eni_index, FLOWS_ENI_KEY, 1); /* (extra: the ENI's index + 1) */
+    fmap_init(&f->addr_index, FLOWS_ADDR_KEY, 1);
     int rc = index_model(f, m);
     for (uint32_t i = 0; i < m->tab[MK_ENI].n && !rc; i++) {
         const mv_eni *e = MV_AT(m, MK_ENI, mv_eni, i);

@@ -66,12 +66,22 @@ static void put_str(wbuf *w, const char *s)
     put(w, s, n);
 }
 
-static void put_val(wbuf *w, const fmap_val *v)
+/* Records, packets, bytes and extra (a table's bounds). */
+static void put_counts(wbuf *w, const fmap_val *v)
 {
     put_u64(w, v->records);
     put_u64(w, v->packets);
     put_u64(w, v->bytes);
     put_u64(w, v->extra);
+}
+
+/* A table entry's counters and `missed` (extra 0 in tables without it). */
+static void put_entry(wbuf *w, const fmap *m, const fmap_val *v)
+{
+    put_u64(w, v->records);
+    put_u64(w, v->packets);
+    put_u64(w, v->bytes);
+    put_u64(w, m->extra ? v->extra : 0);
     put_u64(w, v->missed);
 }
 
@@ -106,13 +116,13 @@ static void payload(const mlvpc_flows *f, wbuf *w)
         const fmap *m = &f->t[t];
         put_u32(w, m->ksize);
         put_u32(w, f->prunes[t]);
-        put_val(w, &f->lost[t]);
+        put_counts(w, &f->lost[t]);
         put_u64(w, m->floor);
         put_u32(w, m->n);
         for (uint32_t i = 0; i < m->cap; i++)
             if (fmap_used(m, i)) {
                 put(w, fmap_key(m, i), m->ksize);
-                put_val(w, fmap_val_at(m, i));
+                put_entry(w, m, fmap_val_at(m, i));
             }
     }
 }
@@ -181,12 +191,18 @@ static void get_str(rbuf *r, char *out, size_t size)
     out[n] = '\0';
 }
 
-static void get_val(rbuf *r, fmap_val *v)
+static void get_counts(rbuf *r, fmap_val *v)
 {
     v->records = get_u64(r);
     v->packets = get_u64(r);
     v->bytes = get_u64(r);
     v->extra = get_u64(r);
+    v->missed = 0;
+}
+
+static void get_entry(rbuf *r, fmap_val *v)
+{
+    get_counts(r, v);
     v->missed = get_u64(r);
 }
 
@@ -258,7 +274,7 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
             return false;
         f->prunes[t] += get_u32(r);
         fmap_val lost;
-        get_val(r, &lost);
+        get_counts(r, &lost);
         flows_add_val(&f->lost[t], &lost);
         uint64_t floor = get_u64(r);
         uint32_t n = get_u32(r);
@@ -268,7 +284,7 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
         for (uint32_t i = 0; i < n && !r->bad; i++) {
             const uint8_t *key = take(r, m->ksize);
             fmap_val x;
-            get_val(r, &x);
+            get_entry(r, &x);
             if (!key)
                 return false;
             /* all of them first, then pruned back to the bound: what is kept

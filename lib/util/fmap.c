@@ -11,6 +11,7 @@
 _Static_assert(offsetof(fmap_val, records) == 0 && offsetof(fmap_val, packets) == 8 &&
                    offsetof(fmap_val, bytes) == 16,
                "fmap_prune reads the rank counter at 8 * rank");
+_Static_assert(offsetof(fmap_val, extra) + 8 == sizeof(fmap_val), "extra is last: tables without it end there");
 
 /* a + b, saturating */
 static uint64_t add_sat(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
@@ -46,13 +47,14 @@ static void slots_free(uint8_t *slots, void *map, size_t map_bytes)
         free(slots);
 }
 
-void fmap_init(fmap *m, uint32_t ksize)
+void fmap_init(fmap *m, uint32_t ksize, int extra)
 {
     memset(m, 0, sizeof *m);
     if (getrandom(&m->seed, sizeof m->seed, GRND_NONBLOCK) != (ssize_t)sizeof m->seed)
         m->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)m; /* (weaker, but no failure) */
     m->ksize = ksize;
-    m->stride = (8 + (uint32_t)sizeof(fmap_val) + ksize + 7) & ~7u;
+    m->extra = extra != 0;
+    m->stride = (fmap_key_at(extra) + ksize + 7) & ~7u;
     m->rank = 2;
 }
 
@@ -60,11 +62,10 @@ void fmap_release(fmap *m)
 {
     slots_free(m->slots, m->map, m->map_bytes);
     free(m->used);
-    uint32_t ksize = m->ksize;
-    uint8_t rank = m->rank;
-    memset(m, 0, sizeof *m);
-    m->ksize = ksize;
-    m->rank = rank;
+    fmap empty;
+    memset(&empty, 0, sizeof empty);
+    empty.ksize = m->ksize, empty.stride = m->stride, empty.rank = m->rank, empty.extra = m->extra;
+    *m = empty;
 }
 
 uint64_t fmap_hash(const fmap *m, const void *key)
@@ -116,7 +117,7 @@ static int resize(fmap *m, uint32_t cap)
 fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limit)
 {
     uint32_t words = (m->ksize + 7) / 8, at;
-    fmap_val *v = fmap_lookup(m, key, hash, words, &at);
+    fmap_val *v = fmap_lookup(m, key, hash, words, m->extra, &at);
     if (v || m->n >= limit)
         return v;
     if ((m->n + 1) * 2 > m->cap) {
@@ -126,7 +127,7 @@ fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limi
         for (at = fmap_home(m, hash); fmap_used(m, at); at = (at + 1) & (m->cap - 1))
             ;
     }
-    return fmap_insert_at(m, key, hash, words, at, limit);
+    return fmap_insert_at(m, key, hash, words, m->extra, at, limit);
 }
 
 fmap_val *fmap_get(fmap *m, const void *key, uint64_t hash)
@@ -142,7 +143,7 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash)
     uint64_t k[FMAP_KEY_MAX / 8] = { 0 };
     uint32_t at;
     memcpy(k, key, m->ksize);
-    return fmap_lookup(m, k, hash, (m->ksize + 7) / 8, &at);
+    return fmap_lookup(m, k, hash, (m->ksize + 7) / 8, m->extra, &at);
 }
 
 /* The histogram counted again from the slots. */
@@ -248,7 +249,8 @@ fmap_val *fmap_merge_key(fmap *m, const void *key, uint64_t hash, const fmap_val
     y->records = add_sat(y->records, x->records);
     y->packets = add_sat(y->packets, x->packets);
     y->bytes = add_sat(y->bytes, x->bytes);
-    y->extra = add_sat(y->extra, x->extra);
+    if (m->extra)
+        y->extra = add_sat(y->extra, x->extra);
     y->missed = add_sat(missed, x->missed);
     return y;
 }

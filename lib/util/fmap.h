@@ -20,10 +20,17 @@ enum { FMAP_KEY_MAX = 80 };
 _Static_assert(FMAP_KEY_MAX % 16 == 0, "keys are hashed sixteen bytes at a time");
 
 typedef struct fmap_val {
-    uint64_t records, packets, bytes, extra; /* extra: the table's own counter */
+    uint64_t records, packets, bytes;
     uint64_t missed; /* at most this much of the rank counter is missing: what the key may have
                         had when a prune dropped it before (the table's floor when it was seated) */
+    uint64_t extra;  /* the table's own counter, in tables made with one (fmap_init) only: in the
+                        others the key starts here (slots of address keys fit a cache line) */
 } fmap_val;
+
+enum { FMAP_VAL_BASE = offsetof(fmap_val, extra) }; /* the counters every table has */
+
+/* Where a slot's key starts: after the hash and the counters. */
+static inline uint32_t fmap_key_at(int extra) { return 8 + FMAP_VAL_BASE + 8 * (extra != 0); }
 
 /* Buckets of a counter's value: one per value below 16, then eight per
  * octave (fmap_bucket). */
@@ -37,6 +44,7 @@ typedef struct fmap {
     void *map;                      /* what holds the slots: a mapping of map_bytes, or NULL (malloc) */
     size_t map_bytes;
     uint8_t rank;                   /* the counter pruning ranks by: 0 records, 1 packets, 2 bytes (the default) */
+    uint8_t extra;                  /* the slots have the `extra` counter */
     uint8_t hist_ok;                /* hist counts the keys by fmap_bucket of their height (kept from a
                                        table's first prune on: small tables never pay for it) */
     uint64_t floor;                 /* the most a key the table does not hold may have had (its rank counter):
@@ -105,7 +113,9 @@ static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
 }
 
 
-void fmap_init(fmap *m, uint32_t ksize);
+/* An empty table of keys of ksize bytes; `extra`: its slots have the
+ * `extra` counter (without it, fmap_val's `extra` must not be touched). */
+void fmap_init(fmap *m, uint32_t ksize, int extra);
 void fmap_release(fmap *m);
 
 /* The high and low halves of a 64 x 64-bit product, folded. */
@@ -164,20 +174,20 @@ static inline uint32_t fmap_home(const fmap *m, uint64_t hash) { return (uint32_
 static inline void fmap_mark_used(fmap *m, uint32_t i) { m->used[i >> 6] |= 1ull << (i & 63); }
 static inline void fmap_mark_free(fmap *m, uint32_t i) { m->used[i >> 6] &= ~(1ull << (i & 63)); }
 
-enum { FMAP_KEY_AT = 8 + sizeof(fmap_val) }; /* where a slot's key starts */
-
 /* The counters of a key zero-padded to `words` words (the table's key size
- * in words, (ksize + 7) / 8, which also gives the stride), or NULL when
- * the table does not hold it (*at is then the empty slot where it would go).
- * The hot path: where `words` is a constant, the key compare has no loop. */
+ * in words, (ksize + 7) / 8, which with `extra`, m->extra, gives the
+ * stride), or NULL when the table does not hold it (*at is then the empty
+ * slot where it would go). The hot path: where `words` and `extra` are
+ * constants, the key compare has no loop. */
 static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m, const uint64_t *key, uint64_t hash,
-                                                                  uint32_t words, uint32_t *at)
+                                                                  uint32_t words, int extra, uint32_t *at)
 {
     *at = 0;
     if (!m->cap)
         return NULL;
     uint8_t *slots = m->slots;
-    const size_t stride = FMAP_KEY_AT + 8 * words; /* (m->stride, as a constant where words is one) */
+    const uint32_t key_at = fmap_key_at(extra);
+    const size_t stride = key_at + 8 * words; /* (m->stride, as a constant where words and extra are) */
     for (uint32_t mask = m->cap - 1, i = fmap_home(m, hash);; i = (i + 1) & mask) {
         uint8_t *s = slots + i * stride;
         uint64_t h, d = 0;
@@ -190,7 +200,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m
             continue;
         for (uint32_t w = 0; w < words; w++) {
             uint64_t x;
-            __builtin_memcpy(&x, s + FMAP_KEY_AT + 8 * w, 8);
+            __builtin_memcpy(&x, s + key_at + 8 * w, 8);
             d |= x ^ key[w];
         }
         if (!d)
@@ -203,15 +213,16 @@ static inline __attribute__((always_inline)) fmap_val *fmap_lookup(const fmap *m
  * NULL when the table must grow first or holds `limit` keys (fmap_upsert
  * then does both). */
 static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, const uint64_t *key, uint64_t hash,
-                                                                     uint32_t words, uint32_t at, uint32_t limit)
+                                                                     uint32_t words, int extra, uint32_t at,
+                                                                     uint32_t limit)
 {
     if (m->n >= limit || (m->n + 1) * 2 > m->cap)
         return NULL;
     uint8_t *s = fmap_slot(m, at);
     __builtin_memcpy(s, &hash, 8);
-    __builtin_memset(s + 8, 0, sizeof(fmap_val));
+    __builtin_memset(s + 8, 0, fmap_key_at(extra) - 8);
     __builtin_memcpy(s + 8 + offsetof(fmap_val, missed), &m->floor, 8);
-    __builtin_memcpy(s + FMAP_KEY_AT, key, 8 * words);
+    __builtin_memcpy(s + fmap_key_at(extra), key, 8 * words);
     fmap_mark_used(m, at);
     m->n++;
     m->hist[0]++;
@@ -221,7 +232,7 @@ static inline __attribute__((always_inline)) fmap_val *fmap_insert_at(fmap *m, c
 /* Whether slot i (0 <= i < cap) holds a key; its counters and key. */
 static inline int fmap_used(const fmap *m, uint32_t i) { return *(const uint64_t *)fmap_slot(m, i) != 0; }
 static inline fmap_val *fmap_val_at(const fmap *m, uint32_t i) { return (fmap_val *)(fmap_slot(m, i) + 8); }
-static inline const void *fmap_key(const fmap *m, uint32_t i) { return fmap_slot(m, i) + 8 + sizeof(fmap_val); }
+static inline const void *fmap_key(const fmap *m, uint32_t i) { return fmap_slot(m, i) + fmap_key_at(m->extra); }
 
 /* A hint that key `hash` is about to be looked up in m, whose stride is
  * `stride` (m->stride, passed as a constant): the memory of its home slot

@@ -233,7 +233,7 @@ static void test_fmap_counts_and_prunes(void **state)
 {
     (void)state;
     fmap m;
-    fmap_init(&m, 8);
+    fmap_init(&m, 8, 0);
     for (uint64_t k = 0; k < 5000; k++) {
         fmap_val *v = fmap_get(&m, &k, fmap_hash(&m, &k));
         assert_non_null(v);
@@ -258,7 +258,7 @@ static void test_fmap_counts_and_prunes(void **state)
     assert_int_equal(m.n, 2440); /* all found, none added */
     /* another table has another seed, the same contents */
     fmap o;
-    fmap_init(&o, 8);
+    fmap_init(&o, 8, 0);
     uint64_t k = 3000;
     fmap_get(&o, &k, fmap_hash(&o, &k))->bytes = 7;
     assert_non_null(fmap_find(&o, &k, fmap_hash(&o, &k)));
@@ -309,7 +309,7 @@ static void test_fmap_prune_by_records(void **state)
 {
     (void)state;
     fmap m;
-    fmap_init(&m, 8);
+    fmap_init(&m, 8, 0);
     m.rank = 0;
     for (uint64_t k = 0; k < 100; k++) {
         fmap_val *v = fmap_get(&m, &k, fmap_hash(&m, &k));
@@ -368,8 +368,8 @@ static void test_fmap_kept_histogram(void **state)
 {
     (void)state;
     fmap kept, counted;
-    fmap_init(&kept, 8);
-    fmap_init(&counted, 8);
+    fmap_init(&kept, 8, 0);
+    fmap_init(&counted, 8, 0);
     uint64_t x = 88172645463325252ull;
     for (int round = 0; round < 3; round++) {
         for (int i = 0; i < 20000; i++) {
@@ -417,7 +417,7 @@ static void test_fmap_floor(void **state)
 {
     (void)state;
     fmap m;
-    fmap_init(&m, 8);
+    fmap_init(&m, 8, 0);
     for (uint64_t k = 0; k < 100; k++)
         fmap_get(&m, &k, fmap_hash(&m, &k))->bytes = k;
     fmap_val lost;
@@ -446,7 +446,7 @@ static void test_fmap_floor(void **state)
     fmap_release(&m);
 
     fmap z;
-    fmap_init(&z, 8);
+    fmap_init(&z, 8, 0);
     for (uint64_t i = 0; i < 10; i++)
         fmap_get(&z, &i, fmap_hash(&z, &i))->packets = 5; /* no bytes at all */
     fmap_prune(&z, &lost);
@@ -502,9 +502,9 @@ static void test_fmap_floor_bounds(void **state)
     (void)state;
     static bounded b, part[3];
     uint64_t x = 2463534242ull;
-    fmap_init(&b.m, 8);
+    fmap_init(&b.m, 8, 0);
     for (int p = 0; p < 3; p++)
-        fmap_init(&part[p].m, 8);
+        fmap_init(&part[p].m, 8, 0);
     uint64_t total = 0;
     for (int i = 0; i < 200000; i++) {
         xorshift64(&x);
@@ -547,6 +547,51 @@ static void test_fmap_floor_bounds(void **state)
         fmap_release(&part[p].m);
 }
 
+/* A table without the `extra` counter: slots a word shorter (an address
+ * key's fill one cache line), and neither updates, prunes nor merges
+ * touch the word where `extra` would be, which holds the key. */
+static void test_fmap_without_extra(void **state)
+{
+    (void)state;
+    fmap a, b;
+    fmap_init(&a, 17, 0);
+    fmap_init(&b, 17, 1);
+    assert_int_equal(a.stride, 64);
+    assert_int_equal(b.stride, 72);
+    fmap_init(&b, 17, 0);
+    uint64_t key[3];
+    for (uint64_t k = 0; k < 3000; k++) {
+        key[0] = ~k, key[1] = k * 0x9E3779B97F4A7C15ull, key[2] = k & 0xff; /* (no zero word) */
+        fmap_val *v = fmap_get(&a, key, fmap_hash(&a, key));
+        v->bytes = k;
+        v->records = 1;
+        fmap_val x = { 1, 2, k, 0, 12345 }; /* an `extra` the table has no room for */
+        assert_non_null(fmap_merge_key(&b, key, fmap_hash(&b, key), &x, 0));
+    }
+    fmap_val lost;
+    fmap_prune(&a, &lost);
+    fmap_merge_begin(&a, b.floor);
+    for (uint32_t i = 0; i < b.cap; i++)
+        if (fmap_used(&b, i))
+            assert_non_null(fmap_merge_key(&a, fmap_key(&b, i), fmap_hash(&a, fmap_key(&b, i)), fmap_val_at(&b, i), 0));
+    fmap_merge_end(&a, b.floor);
+    assert_int_equal(a.n, 3000);
+    for (uint64_t k = 0; k < 3000; k++) {
+        key[0] = ~k, key[1] = k * 0x9E3779B97F4A7C15ull, key[2] = k & 0xff;
+        const fmap_val *v = fmap_find(&a, key, fmap_hash(&a, key));
+        assert_non_null(v);
+        assert_int_equal(v->bytes, k <= a.floor ? k : 2 * k);
+    }
+    for (uint32_t i = 0; i < a.cap; i++)
+        if (fmap_used(&a, i)) {
+            uint64_t k0;
+            memcpy(&k0, fmap_key(&a, i), 8);
+            assert_true(k0 >= ~(uint64_t)2999); /* every key intact */
+        }
+    fmap_release(&a);
+    fmap_release(&b);
+}
+
 /* Keys whose homes crowd a few slots on both sides of the table's end:
  * long clusters that wrap, so a prune must move survivors back across it. */
 static uint64_t crowded(uint64_t k) { return (k % 7 < 4 ? 1020 + k % 4 : 1 + k % 3) << 32 | (k << 1 | 1); }
@@ -562,7 +607,7 @@ static void test_fmap_prune_keeps_probe_sequences(void **state)
 {
     (void)state;
     fmap m;
-    fmap_init(&m, 8);
+    fmap_init(&m, 8, 0);
     for (uint64_t k = 0; k < 500; k++) /* (500 keys: the table stays at 1024 slots) */
         fmap_get(&m, &k, crowded(k))->bytes = k % 100;
     assert_int_equal(m.cap, 1024);
@@ -585,7 +630,7 @@ static void test_fmap_prune_keeps_probe_sequences(void **state)
      * after it */
     for (uint32_t first = 0; first < 130; first++) {
         fmap t;
-        fmap_init(&t, 8);
+        fmap_init(&t, 8, 0);
         for (uint64_t k = 0; k < 500; k++) {
             uint64_t home = k < first ? k : first + 1 + (2 * (k - first)) % 800;
             fmap_get(&t, &k, home << 32 | (k << 1 | 1))->bytes = k % 7;
@@ -611,20 +656,20 @@ static void test_fmap_lookup_and_insert_at(void **state)
 {
     (void)state;
     fmap m;
-    fmap_init(&m, 17); /* three words, as an address key */
+    fmap_init(&m, 17, 1); /* three words, as an address key; with extra */
     uint32_t at;
     uint64_t k[2][4] = { { 1, 2, 3, 0 }, { 1, 2, 4, 0 } };
-    assert_null(fmap_lookup(&m, k[0], fmap_hash(&m, k[0]), 3, &at));
-    assert_null(fmap_insert_at(&m, k[0], fmap_hash(&m, k[0]), 3, at, 100)); /* no slots yet: grow first */
+    assert_null(fmap_lookup(&m, k[0], fmap_hash(&m, k[0]), 3, 1, &at));
+    assert_null(fmap_insert_at(&m, k[0], fmap_hash(&m, k[0]), 3, 1, at, 100)); /* no slots yet: grow first */
     fmap_upsert(&m, k[0], fmap_hash(&m, k[0]), 100)->bytes = 5;
-    assert_null(fmap_lookup(&m, k[1], fmap_hash(&m, k[1]), 3, &at)); /* differs in the last word only */
-    assert_null(fmap_insert_at(&m, k[1], fmap_hash(&m, k[1]), 3, at, 1)); /* at the bound */
-    fmap_val *v = fmap_insert_at(&m, k[1], fmap_hash(&m, k[1]), 3, at, 100);
+    assert_null(fmap_lookup(&m, k[1], fmap_hash(&m, k[1]), 3, 1, &at)); /* differs in the last word only */
+    assert_null(fmap_insert_at(&m, k[1], fmap_hash(&m, k[1]), 3, 1, at, 1)); /* at the bound */
+    fmap_val *v = fmap_insert_at(&m, k[1], fmap_hash(&m, k[1]), 3, 1, at, 100);
     assert_non_null(v);
     assert_int_equal(v->records, 0);
     v->bytes = 7;
-    assert_int_equal(fmap_lookup(&m, k[0], fmap_hash(&m, k[0]), 3, &at)->bytes, 5);
-    assert_int_equal(fmap_lookup(&m, k[1], fmap_hash(&m, k[1]), 3, &at)->bytes, 7);
+    assert_int_equal(fmap_lookup(&m, k[0], fmap_hash(&m, k[0]), 3, 1, &at)->bytes, 5);
+    assert_int_equal(fmap_lookup(&m, k[1], fmap_hash(&m, k[1]), 3, 1, &at)->bytes, 7);
     assert_int_equal(fmap_find(&m, k[1], fmap_hash(&m, k[1]))->bytes, 7); /* the same key to the other path */
     assert_int_equal(m.n, 2);
     /* filled through insert_at until it refuses (half full), then grown by upsert */
@@ -632,8 +677,8 @@ static void test_fmap_lookup_and_insert_at(void **state)
     for (uint64_t i = 10;; i++) {
         uint64_t key[4] = { i, 0, 0, 0 };
         uint64_t h = fmap_hash(&m, key);
-        assert_null(fmap_lookup(&m, key, h, 3, &at));
-        if (!fmap_insert_at(&m, key, h, 3, at, UINT32_MAX)) {
+        assert_null(fmap_lookup(&m, key, h, 3, 1, &at));
+        if (!fmap_insert_at(&m, key, h, 3, 1, at, UINT32_MAX)) {
             assert_true((m.n + 1) * 2 > cap);
             assert_non_null(fmap_upsert(&m, key, h, UINT32_MAX));
             assert_int_equal(m.cap, 2 * cap);
@@ -660,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_fmap_kept_histogram),
         cmocka_unit_test(test_fmap_floor),
         cmocka_unit_test(test_fmap_floor_bounds),
+        cmocka_unit_test(test_fmap_without_extra),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
     };
