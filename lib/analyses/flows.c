@@ -183,13 +183,12 @@ static inline __attribute__((always_inline)) void update(mlvpc_flows *f, fl_tabl
         v = fmap_insert_at(&f->t[t], key, hash, words, table_extra(t), at, FLOWS_MAX_KEYS);
     if (!v && !(v = upsert(f, t, key, hash)))
         return;
-    uint64_t before = fmap_ranked(v, table_rank(t));
+    fmap_hist_add(&f->t[t], v, table_rank(t), table_rank(t) == 0 ? 1 : bytes);
     v->records++;
     flows_add(&v->packets, packets);
     flows_add(&v->bytes, bytes);
     if (table_extra(t))
         v->extra += extra;
-    fmap_hist_move(&f->t[t], before, fmap_ranked(v, table_rank(t)));
 }
 
 /* Updates of a table larger than the caches are batched: each is hashed

@@ -8,9 +8,6 @@
 #include <sys/random.h>
 #include <time.h>
 
-_Static_assert(offsetof(fmap_val, records) == 0 && offsetof(fmap_val, packets) == 8 &&
-                   offsetof(fmap_val, bytes) == 16,
-               "fmap_prune reads the rank counter at 8 * rank");
 _Static_assert(offsetof(fmap_val, extra) + 8 == sizeof(fmap_val), "extra is last: tables without it end there");
 
 /* a + b, saturating */
@@ -152,7 +149,7 @@ static void recount(fmap *m)
     memset(m->hist, 0, sizeof m->hist);
     for (uint32_t i = 0; i < m->cap; i++)
         if (fmap_used(m, i))
-            m->hist[fmap_bucket(fmap_height(m, fmap_ranked(fmap_val_at(m, i), m->rank)))]++;
+            m->hist[fmap_bucket(fmap_height(m, fmap_val_at(m, i), m->rank))]++;
     m->hist_ok = 1;
 }
 
@@ -164,17 +161,12 @@ static void vacate(fmap *m, uint32_t i)
 }
 
 /* Slot i of a prune (fmap_prune: the order of the visits): dropped when
- * its rank value is at most `limit` (the new floor), else counted in the
- * histogram at its new height and moved to the first free slot from its
- * home. */
-static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap_val *lost)
+ * its rank value is at most the new floor, else counted in the histogram
+ * at its new height and moved to the first free slot from its home. */
+static void prune_slot(fmap *m, uint32_t i, fmap_val *lost)
 {
-    uint64_t ranked, missed;
-    memcpy(&ranked, fmap_slot(m, i) + rank_at, 8);
-    memcpy(&missed, fmap_slot(m, i) + 8 + offsetof(fmap_val, missed), 8);
-    ranked = add_sat(ranked, missed);
-    if (ranked <= limit) {
-        const fmap_val *x = fmap_val_at(m, i);
+    const fmap_val *x = fmap_val_at(m, i);
+    if (fmap_ranked(x, m->rank) <= m->floor) {
         lost->records = x->records > lost->records ? x->records : lost->records;
         lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
         lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
@@ -182,7 +174,7 @@ static void prune_slot(fmap *m, uint32_t i, uint64_t limit, size_t rank_at, fmap
         m->n--;
         return;
     }
-    m->hist[fmap_bucket(ranked - limit)]++;
+    m->hist[fmap_bucket(fmap_height(m, x, m->rank))]++;
     uint32_t j = fmap_home(m, hash_at(m, i));
     while (j != i && fmap_used(m, j))
         j = (j + 1) & (m->cap - 1);
@@ -203,9 +195,11 @@ void fmap_prune(fmap *m, fmap_val *lost)
     uint32_t top = 0; /* the median's bucket: the first where more than half the keys are counted */
     for (uint32_t seen = m->hist[0]; seen <= m->n / 2 && top < FMAP_BUCKETS - 1; seen += m->hist[++top])
         ;
-    const uint64_t limit = add_sat(m->floor, fmap_bucket_max(top)); /* the new floor */
+    /* The new floor: at least 1 once pruned, so that a key with `missed`
+     * 0 is one no prune dropped. */
+    const uint64_t limit = add_sat(m->floor, fmap_bucket_max(top));
+    m->floor = limit ? limit : 1;
     memset(m->hist, 0, sizeof m->hist); /* (the survivors counted again at their new heights) */
-    const size_t rank_at = 8 + (size_t)m->rank * 8; /* (fmap_val's counters in rank order) */
     /* One pass drops the entries in buckets up to `top` and moves each
      * survivor to the first free slot from its home. It starts after an
      * empty slot, so no cluster wraps behind it: every home lies in the part
@@ -224,9 +218,8 @@ void fmap_prune(fmap *m, fmap_val *lost)
         else if (w == words)
             bits &= (from & 63) ? ~(~0ull << (from & 63)) : 0; /* (the first word's start, wrapped round) */
         for (; bits; bits &= bits - 1)
-            prune_slot(m, at * 64 + (uint32_t)__builtin_ctzll(bits), limit, rank_at, lost);
+            prune_slot(m, at * 64 + (uint32_t)__builtin_ctzll(bits), lost);
     }
-    m->floor = limit ? limit : 1; /* (at least 1 once pruned: a key with `missed` 0 was never dropped) */
 }
 
 void fmap_merge_begin(fmap *m, uint64_t floor)

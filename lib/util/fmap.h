@@ -89,29 +89,30 @@ static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
 }
 
 /* A key's height: how far its rank value is above the table's floor (0
- * for a new key; never below it but in crafted partials). The histogram
- * counts heights, not rank values, so that its buckets stay fine just
- * above the floor, where the keys seen once since the last prune sit: with
- * buckets of rank values an eighth of the floor wide, each prune would
- * drop most of them and lift the floor by at least that eighth. */
-static inline uint64_t fmap_height(const fmap *m, uint64_t ranked)
+ * for a new key), in wrapping arithmetic: exact for every key whose rank
+ * value is at least the floor, as all are but those of crafted partials
+ * (their bucket is then wrong, never their counts). The histogram counts
+ * heights, not rank values, so that its buckets stay fine just above the
+ * floor, where the keys seen once since the last prune sit: with buckets
+ * of rank values an eighth of the floor wide, each prune would drop most
+ * of them and lift the floor by at least that eighth. */
+static inline uint64_t fmap_height(const fmap *m, const fmap_val *v, int rank)
 {
-    return ranked > m->floor ? ranked - m->floor : 0;
+    return (rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes) + v->missed - m->floor;
 }
 
-/* Keeps the histogram, when it is kept, when a key's rank value went from
- * `before` to `after` (a new key enters at the floor: height 0). Callers of
- * fmap_upsert change counters only with it (fmap_get gives the histogram
- * up). */
-static inline void fmap_hist_move(fmap *m, uint64_t before, uint64_t after)
+/* Keeps the histogram, when it is kept, as v's rank counter (`rank`:
+ * m->rank, a constant where the caller has it) is about to grow by `add`
+ * (a new key enters at height 0). Callers of fmap_upsert change counters
+ * only with it (fmap_get gives the histogram up). */
+static inline void fmap_hist_add(fmap *m, const fmap_val *v, int rank, uint64_t add)
 {
     if (m->hist_ok) {
-        uint32_t b = fmap_bucket(fmap_height(m, before)), a = fmap_bucket(fmap_height(m, after));
-        m->hist[b]--;
-        m->hist[a]++;
+        uint64_t h = fmap_height(m, v, rank);
+        m->hist[fmap_bucket(h)]--;
+        m->hist[fmap_bucket(h + add)]++;
     }
 }
-
 
 /* An empty table of keys of ksize bytes; `extra`: its slots have the
  * `extra` counter (without it, fmap_val's `extra` must not be touched). */
@@ -159,7 +160,7 @@ const fmap_val *fmap_find(const fmap *m, const void *key, uint64_t hash);
 /* fmap_get for a key already zero-padded to a multiple of 16 bytes (the hot
  * path: compared a word at a time, never copied); a new key is refused
  * (NULL, with m->n >= limit) while the table holds `limit` keys. The
- * caller keeps the histogram (fmap_hist_move). */
+ * caller keeps the histogram (fmap_hist_add). */
 fmap_val *fmap_upsert(fmap *m, const uint64_t *key, uint64_t hash, uint32_t limit);
 
 static inline uint8_t *fmap_slot(const fmap *m, uint32_t i) { return m->slots + (size_t)i * m->stride; }

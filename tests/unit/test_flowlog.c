@@ -362,7 +362,7 @@ static void test_fmap_buckets(void **state)
     }
 }
 
-/* A histogram kept through fmap_hist_move prunes exactly as one counted
+/* A histogram kept through fmap_hist_add prunes exactly as one counted
  * again from the slots (fmap_get leaves it to be counted). */
 static void test_fmap_kept_histogram(void **state)
 {
@@ -378,10 +378,9 @@ static void test_fmap_kept_histogram(void **state)
             uint64_t h = fmap_hash(&kept, &k);
             fmap_val *v = fmap_upsert(&kept, &k, h, UINT32_MAX);
             assert_non_null(v);
-            uint64_t before = fmap_ranked(v, 2);
+            fmap_hist_add(&kept, v, 2, add);
             v->bytes += add;
             v->records++;
-            fmap_hist_move(&kept, before, fmap_ranked(v, 2));
             fmap_val *w = fmap_get(&counted, &k, fmap_hash(&counted, &k));
             w->bytes += add;
             w->records++;
@@ -431,7 +430,7 @@ static void test_fmap_floor(void **state)
     fmap_val *v = fmap_upsert(&m, &k, h, UINT32_MAX);
     assert_true(v && v->missed == 51 && v->bytes == 0 && fmap_ranked(v, 2) == 51);
     assert_int_equal(m.hist[0], 1); /* a new key: height 0 */
-    fmap_hist_move(&m, fmap_ranked(v, 2), fmap_ranked(v, 2) + 3);
+    fmap_hist_add(&m, v, 2, 3);
     v->bytes = 3;
     assert_int_equal(m.hist[0], 0);
     assert_int_equal(m.hist[3], 2); /* with key 54 */
@@ -474,10 +473,9 @@ static void bounded_add(bounded *b, uint64_t k, uint64_t bytes, uint32_t bound)
         v = fmap_upsert(&b->m, &k, h, bound);
     }
     assert_non_null(v);
-    uint64_t before = fmap_ranked(v, 2);
+    fmap_hist_add(&b->m, v, 2, bytes);
     v->bytes += bytes;
     v->records++;
-    fmap_hist_move(&b->m, before, fmap_ranked(v, 2));
     b->truth[k] += bytes;
 }
 
