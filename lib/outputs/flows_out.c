@@ -734,14 +734,16 @@ static bool t_report(const mlvpc_flows *f, FILE *out)
             fmap_val b;
             flows_bound(f, t, &b);
             bool by_records = f->t[t].rank == 0;
+            const char *unit = by_records ? "records" : "bytes";
             fprintf(out,
-                    "  approximate: more than %d keys, the smallest dropped %" PRIu32 " times; a row's %s may be "
-                    "low by at most its \"missed\" and its %s by at most %" PRIu64 " and %" PRIu64
-                    " (a row whose \"missed\" is 0 is exact); a key not kept had at most %" PRIu64 " %s\n",
-                    FLOWS_MAX_KEYS, f->prunes[t], by_records ? "records" : "bytes",
-                    by_records ? "bytes and packets" : "packets and records", by_records ? b.bytes : b.packets,
-                    by_records ? b.packets : b.records, by_records ? b.records : b.bytes,
-                    by_records ? "records" : "bytes");
+                    "  approximate: more than %d keys, the smallest dropped %" PRIu32 " times; a key not kept had "
+                    "at most %" PRIu64 " %s\n",
+                    FLOWS_MAX_KEYS, f->prunes[t], by_records ? b.records : b.bytes, unit);
+            fprintf(out,
+                    "  a row's %s may be low by at most its \"missed\", its %s by at most %" PRIu64 " and %" PRIu64
+                    " (\"missed\" 0: the row is exact)\n",
+                    unit, by_records ? "bytes and packets" : "packets and records", by_records ? b.bytes : b.packets,
+                    by_records ? b.packets : b.records);
             fprintf(out, "  %15s %12s %10s  %12s\n", "bytes", "packets", "records", "missed");
         } else {
             fprintf(out, "  %15s %12s %10s\n", "bytes", "packets", "records");
