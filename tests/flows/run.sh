@@ -202,6 +202,11 @@ missed=$(awk -v b="$bound" 'FNR == NR { l[$1 " " $2] = 1; last = $3; next }
 check "a pruned pair table ($prunings prunings, floor $bound bytes): listed pairs within their rows' bounds" \
     sh -c "test '$exact' = false && test '$prunings' -ge 1 && test '$within' = yes"
 check "a pruned pair table leaves out no pair above the last listed plus the bound" test "$missed" = 0
+"$bin" flows -q --top 40 "$tmp/many.log" >"$tmp/many.txt"
+check "the text report states a pruned table's floor and each row's bound" \
+    sh -c "grep -q '^  approximate: .* a key not kept had at most $bound bytes\$' '$tmp/many.txt' &&
+           grep -q '^ *bytes *packets *records *missed\$' '$tmp/many.txt' &&
+           grep -q '^ *[0-9][0-9]* *[0-9][0-9]* *[0-9][0-9]* *[1-9][0-9]*  10.202.0.8 -> 10.203.0.1\$' '$tmp/many.txt'"
 # Past the bound, what a table keeps depends on no hash seed: runs with threads
 # and merges of partials (each written in its own run's slot order) repeat.
 mkdir "$tmp/manydir"
