@@ -141,7 +141,7 @@ void flows_prune(mlvpc_flows *f, fl_table t)
     fmap_prune(&f->t[t], &lost);
     *fmap_counter(&lost, table_rank(t)) = 0; /* (the table's floor bounds that one) */
     flows_add_val(&f->lost[t], &lost);
-    f->prunes[t]++;
+    flows_add_prunes(&f->prunes[t], 1);
 }
 
 void flows_bound(const mlvpc_flows *f, fl_table t, fmap_val *b)
@@ -445,7 +445,7 @@ static bool add_state(mlvpc_flows *dst, const mlvpc_flows *src)
         flows_add_sample(dst, &src->samples[i]);
     for (int t = 0; t < FT_COUNT; t++) {
         const fmap *m = &src->t[t];
-        dst->prunes[t] += src->prunes[t];
+        flows_add_prunes(&dst->prunes[t], src->prunes[t]);
         flows_add_val(&dst->lost[t], &src->lost[t]);
         fmap *d = &dst->t[t];
         fmap_merge_begin(d, m->floor);

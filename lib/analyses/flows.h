@@ -223,6 +223,13 @@ static inline void flows_add(uint64_t *a, uint64_t b)
         *a = UINT64_MAX;
 }
 
+/* Prune counts add up, saturating: a table once pruned never reads as exact. */
+static inline void flows_add_prunes(uint32_t *a, uint32_t b)
+{
+    if (__builtin_add_overflow(*a, b, a))
+        *a = UINT32_MAX;
+}
+
 static inline void flows_add_val(fmap_val *a, const fmap_val *b)
 {
     flows_add(&a->records, b->records), flows_add(&a->packets, b->packets), flows_add(&a->bytes, b->bytes);

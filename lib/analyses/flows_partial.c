@@ -272,21 +272,22 @@ static bool merge(mlvpc_flows *f, rbuf *r, bool *window_differs, bool *unjoined)
         fmap *m = &f->t[t];
         if (get_u32(r) != m->ksize)
             return false;
-        f->prunes[t] += get_u32(r);
+        uint32_t prunes = get_u32(r);
+        flows_add_prunes(&f->prunes[t], prunes);
         fmap_val lost;
         get_counts(r, &lost);
         flows_add_val(&f->lost[t], &lost);
         uint64_t floor = get_u64(r);
         uint32_t n = get_u32(r);
-        if (n > FLOWS_MAX_KEYS)
-            return false; /* more than a table holds: no partial of mlvpc */
+        if (n > FLOWS_MAX_KEYS || (floor && !prunes))
+            return false; /* more than a table holds, or a floor no prune raised: no partial of mlvpc */
         fmap_merge_begin(m, floor);
         for (uint32_t i = 0; i < n && !r->bad; i++) {
             const uint8_t *key = take(r, m->ksize);
             fmap_val x;
             get_entry(r, &x);
-            if (!key)
-                return false;
+            if (!key || x.missed > floor)
+                return false; /* (an entry misses at most the floor: what any key lost) */
             /* all of them first, then pruned back to the bound: what is kept
              * does not depend on the order of the keys */
             if (!fmap_merge_key(m, key, fmap_hash(m, key), &x, floor)) {

@@ -508,6 +508,8 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
         jw_key(w, "low_by_at_most");
         jw_obj(w);
         j_counts(w, &bound);
+        if (t == FT_ENI)
+            jw_kuint(w, "rejected_records", bound.extra);
         jw_obj_end(w);
     }
     const fl_explained *x = t == FT_REJECT ? explained(f, slot) : NULL;
@@ -604,6 +606,8 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
         jw_key(&w, "low_by_at_most");
         jw_obj(&w);
         j_counts(&w, &b);
+        if (t == FT_ENI)
+            jw_kuint(&w, "rejected_records", b.extra);
         jw_obj_end(&w);
         jw_obj_end(&w);
     }

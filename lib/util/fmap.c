@@ -170,6 +170,8 @@ static void prune_slot(fmap *m, uint32_t i, fmap_val *lost)
         lost->records = x->records > lost->records ? x->records : lost->records;
         lost->packets = x->packets > lost->packets ? x->packets : lost->packets;
         lost->bytes = x->bytes > lost->bytes ? x->bytes : lost->bytes;
+        if (m->extra)
+            lost->extra = x->extra > lost->extra ? x->extra : lost->extra;
         vacate(m, i);
         m->n--;
         return;
@@ -237,8 +239,9 @@ fmap_val *fmap_merge_key(fmap *m, const void *key, uint64_t hash, const fmap_val
     if (!y)
         return NULL;
     /* a new key: m's floor (it entered with it); one m held: what
-     * fmap_merge_begin added taken back, as s holds it */
-    uint64_t missed = m->n > n || y->missed == UINT64_MAX ? y->missed : y->missed - floor;
+     * fmap_merge_begin added taken back, as s holds it (saturating: a
+     * key twice in a crafted partial) */
+    uint64_t missed = m->n > n || y->missed == UINT64_MAX ? y->missed : y->missed > floor ? y->missed - floor : 0;
     y->records = add_sat(y->records, x->records);
     y->packets = add_sat(y->packets, x->packets);
     y->bytes = add_sat(y->bytes, x->bytes);

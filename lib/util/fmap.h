@@ -89,28 +89,36 @@ static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
 }
 
 /* A key's height: how far its rank value is above the table's floor (0
- * for a new key), in wrapping arithmetic: exact for every key whose rank
- * value is at least the floor, as all are but those of crafted partials
- * (their bucket is then wrong, never their counts). The histogram counts
- * heights, not rank values, so that its buckets stay fine just above the
- * floor, where the keys seen once since the last prune sit: with buckets
- * of rank values an eighth of the floor wide, each prune would drop most
- * of them and lift the floor by at least that eighth. */
+ * for a new key, and for a key below the floor, which only a crafted
+ * partial gives). The histogram counts heights, not rank values, so that
+ * its buckets stay fine just above the floor, where the keys seen once
+ * since the last prune sit: with buckets of rank values an eighth of the
+ * floor wide, each prune would drop most of them and lift the floor by at
+ * least that eighth. A key in the median's bucket or below has a rank value
+ * at most the new floor, so each prune drops more than half the keys. */
 static inline uint64_t fmap_height(const fmap *m, const fmap_val *v, int rank)
 {
-    return (rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes) + v->missed - m->floor;
+    uint64_t r = fmap_ranked(v, rank);
+    return r > m->floor ? r - m->floor : 0;
 }
 
 /* Keeps the histogram, when it is kept, as v's rank counter (`rank`:
  * m->rank, a constant where the caller has it) is about to grow by `add`
  * (a new key enters at height 0). Callers of fmap_upsert change counters
- * only with it (fmap_get gives the histogram up). */
+ * only with it (fmap_get gives the histogram up). A move that saturates a
+ * sum (only crafted inputs reach 2^64) gives the histogram up too: the
+ * next prune counts it again. */
 static inline void fmap_hist_add(fmap *m, const fmap_val *v, int rank, uint64_t add)
 {
     if (m->hist_ok) {
-        uint64_t h = fmap_height(m, v, rank);
-        m->hist[fmap_bucket(h)]--;
-        m->hist[fmap_bucket(h + add)]++;
+        uint64_t c = rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes, grown, r, after;
+        if (__builtin_add_overflow(c, add, &grown) || __builtin_add_overflow(c, v->missed, &r) || r < m->floor ||
+            __builtin_add_overflow(r, add, &after)) {
+            m->hist_ok = 0;
+            return;
+        }
+        m->hist[fmap_bucket(r - m->floor)]--;
+        m->hist[fmap_bucket(after - m->floor)]++;
     }
 }
 

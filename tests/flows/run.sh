@@ -179,23 +179,28 @@ awk 'BEGIN {
 "$bin" flows -q --format json --top 40 "$tmp/many.log" >"$tmp/many.json"
 jq -r '.tables.pairs | "\(.exact) \(.prunings) \(.low_by_at_most.bytes)"' "$tmp/many.json" >"$tmp/bound"
 read -r exact prunings bound <"$tmp/bound"
-# listed pairs: source, destination, bytes, packets, records, the row's bound on bytes
+# listed pairs: source, destination, bytes, packets, records, the row's bounds on them
 listed_pairs() {
-    jq -r '.top.pairs_by_bytes[] | "\(.source) \(.destination) \(.bytes) \(.packets) \(.records) \(.low_by_at_most.bytes)"' "$1"
+    jq -r '.top.pairs_by_bytes[] | "\(.source) \(.destination) \(.bytes) \(.packets) \(.records) \(.low_by_at_most.bytes) \(.low_by_at_most.packets) \(.low_by_at_most.records)"' "$1"
 }
-# within TRUE LISTED N INEXACT: "yes" when N rows are listed, each low by at
-# most its row's bound and exact in all three counts when that is 0, and at
-# least INEXACT rows have a bound above 0
+# within TRUE LISTED N INEXACT: "yes" when N rows are listed (N 0: any
+# number), each low by at most its row's bounds (bytes, packets, records;
+# exact in all three when the bytes' is 0), and at least INEXACT rows have
+# a bound above 0
 within() {
     awk -v want="$3" -v inexact="$4" 'FNR == NR { b[$1 " " $2] = $3; p[$1 " " $2] = $4; r[$1 " " $2] = $5; next }
-        { k = $1 " " $2; d = b[k] - $3; if (d < 0 || d > $6) bad++
-          if ($6 == 0 && (p[k] != $4 || r[k] != $5)) bad++
+        { k = $1 " " $2
+          if (b[k] < $3 || b[k] - $3 > $6 || p[k] < $4 || p[k] - $4 > $7 || r[k] < $5 || r[k] - $5 > $8) bad++
+          if ($6 == 0 && (p[k] != $4 || r[k] != $5 || $7 != 0 || $8 != 0)) bad++
           if ($6 > 0) inexact--; n++ }
-        END { print (n == want && !bad && inexact <= 0) ? "yes" : "no" }' "$1" "$2"
+        END { print ((n == want || !want) && !bad && inexact <= 0) ? "yes" : "no" }' "$1" "$2"
+}
+# pair_truth LOG...: source, destination, bytes, packets, records of every pair
+pair_truth() {
+    awk '$1 == 2 { k = $4 " " $5; t[k] += $10; p[k] += $9; r[k]++ } END { for (k in t) print k, t[k], p[k], r[k] }' "$@"
 }
 listed_pairs "$tmp/many.json" >"$tmp/listed"
-awk 'NR > 1 { k = $4 " " $5; t[k] += $10; p[k] += $9; r[k]++ } END { for (k in t) print k, t[k], p[k], r[k] }' \
-    "$tmp/many.log" | sort -k3,3nr >"$tmp/true"
+pair_truth "$tmp/many.log" >"$tmp/true"
 within=$(within "$tmp/true" "$tmp/listed" 40 4) # (pairs dropped once, then seen often)
 missed=$(awk -v b="$bound" 'FNR == NR { l[$1 " " $2] = 1; last = $3; next }
     !(($1 " " $2) in l) && $3 > last + b { m++ } END { print m + 0 }' "$tmp/listed" "$tmp/true")
@@ -229,4 +234,66 @@ listed_pairs "$tmp/mg40.json" >"$tmp/mglisted"
 # (each part holds fewer pairs than the bound: the merge prunes once, from
 # every pair, and what it keeps is exact)
 check "a pruned merge of partials: listed pairs exact" test "$(within "$tmp/true" "$tmp/mglisted" 40 0)" = yes
+# Floors across partials and threads. Pair K is dropped from part t1 (100
+# bytes, then 270,000 other pairs) and heavy in t2 (which is larger, with
+# few pairs: never pruned); pair L is dropped from both t1 and t3 (3,000
+# bytes in each, below their floors of about 3,600). Merged in either order,
+# or read by two threads, K's row must still say it may lack those 100
+# bytes; t1 and t3 merged (together under the table's bound: no prune),
+# their floors add up, and L (held by neither) had less than that.
+gen_part() { # gen_part NET N: K and L, then N pairs from NET.x.y.z
+    awk -v net="$1" -v n="$2" 'BEGIN {
+        print "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+        if (net == 10) print "2 123456789012 eni-0a1b2c3d4e5f60001 10.9.9.9 10.8.8.8 40000 443 6 1 100 1764150000 1764150060 ACCEPT OK"
+        print "2 123456789012 eni-0a1b2c3d4e5f60001 10.7.7.7 10.6.6.6 40000 443 6 3 3000 1764150000 1764150060 ACCEPT OK"
+        for (i = 0; i < n; i++)
+            printf "2 123456789012 eni-0a1b2c3d4e5f60001 %d.%d.%d.%d 172.16.0.1 40000 443 6 %d %d 1764150000 1764150060 ACCEPT OK\n", \
+                net, int(i / 65536), int(i / 256) % 256, i % 256, 1 + i % 7, 1000 + (i * 7919) % 5000
+    }'
+}
+gen_part 10 270000 >"$tmp/t1.log"
+gen_part 11 263000 >"$tmp/t3.log"
+awk 'BEGIN {
+    print "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+    for (i = 0; i < 10; i++)
+        print "2 123456789012 eni-0a1b2c3d4e5f60001 10.9.9.9 10.8.8.8 40000 443 6 900 1000000 1764150000 1764150060 ACCEPT OK"
+    for (i = 0; i < 300000; i++)
+        printf "2 123456789012 eni-0a1b2c3d4e5f60001 10.5.5.%d 10.4.4.4 40000 443 6 1 500 1764150000 1764150060 ACCEPT OK\n", i % 5
+}' >"$tmp/t2.log"
+for p in t1 t2 t3; do "$bin" flows -q --partial "$tmp/$p.bin" "$tmp/$p.log"; done
+pair_truth "$tmp/t1.log" "$tmp/t2.log" >"$tmp/ttrue"
+# k_row JSON: the file's pair rows, K's bound on bytes, "yes" when all are within their bounds
+k_row() {
+    listed_pairs "$1" >"$1.listed"
+    echo "$(awk '$1 == "10.9.9.9" { print $6 }' "$1.listed") $(within "$tmp/ttrue" "$1.listed" 0 1)"
+}
+"$bin" flows merge --format json --top 100 "$tmp/t1.bin" "$tmp/t2.bin" >"$tmp/m12.json"
+"$bin" flows merge --format json --top 100 "$tmp/t2.bin" "$tmp/t1.bin" >"$tmp/m21.json"
+read -r b12 w12 <<EOF_K
+$(k_row "$tmp/m12.json")
+EOF_K
+read -r b21 w21 <<EOF_K
+$(k_row "$tmp/m21.json")
+EOF_K
+check "merges of a pruned partial, either order: a pair it dropped says what it may lack (bounds $b12, $b21)" \
+    sh -c "test '${b12:-0}' -ge 100 && test '${b21:-0}' -ge 100 && test '$w12' = yes && test '$w21' = yes"
+left_out=$(awk -v f="$(jq '.tables.pairs.low_by_at_most.bytes' "$tmp/m12.json")" 'FNR == NR { l[$1 " " $2] = 1; last = $3; next }
+    !(($1 " " $2) in l) && $3 > last + f { m++ } END { print m + 0 }' "$tmp/m12.json.listed" "$tmp/ttrue")
+check "a merge of a pruned partial leaves out no pair above the last listed plus its floor" test "$left_out" = 0
+"$bin" flows merge --format json --top 100 "$tmp/t1.bin" "$tmp/t3.bin" >"$tmp/m13.json"
+for p in t1 t3; do "$bin" flows merge --format json "$tmp/$p.bin" | jq '.tables.pairs.low_by_at_most.bytes'; done >"$tmp/floors"
+jq -r '[.tables.pairs.low_by_at_most.bytes, .tables.pairs.prunings,
+        ([.top.pairs_by_bytes[] | select(.source == "10.7.7.7")] | length)] | @tsv' "$tmp/m13.json" >"$tmp/m13.l"
+read -r floor13 prunings13 l_listed <"$tmp/m13.l"
+sum13=$(awk '{ s += $1 } END { print s }' "$tmp/floors")
+check "two pruned partials merged: floors add up ($floor13 = $sum13), above a pair both dropped (6,000 bytes)" \
+    sh -c "test '$prunings13' = 2 && test '$floor13' = '$sum13' && test '$l_listed' = 0 && test '$floor13' -ge 6000"
+mkdir "$tmp/tdir"
+cp "$tmp/t1.log" "$tmp/t2.log" "$tmp/tdir/"
+"$bin" flows -q --format json --top 100 --threads 2 "$tmp/tdir" >"$tmp/tth.json"
+read -r bth wth <<EOF_K
+$(k_row "$tmp/tth.json")
+EOF_K
+check "two threads, the second's aggregate pruned: a pair it dropped says what it may lack (bound $bth)" \
+    sh -c "test '${bth:-0}' -ge 100 && test '$wth' = yes"
 finish flows

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "analyses/flows.h"
@@ -457,6 +458,84 @@ static void test_fmap_floor(void **state)
     fmap_release(&z);
 }
 
+/* Counts near 2^64 (crafted partials, or a crafted log's saturating sums)
+ * never keep a prune from dropping more than half the keys: heights come
+ * from saturated rank values, and an update whose sum saturates gives the
+ * kept histogram up. */
+static void test_fmap_prune_saturated(void **state)
+{
+    (void)state;
+    fmap m;
+    fmap_init(&m, 8, 0);
+    for (uint64_t k = 0; k < 300; k++)
+        fmap_get(&m, &k, fmap_hash(&m, &k))->bytes = k;
+    fmap_val lost;
+    fmap_prune(&m, &lost); /* (a floor, and the histogram kept) */
+    uint64_t floor = m.floor;
+    assert_true(floor > 0 && m.hist_ok);
+    for (uint64_t k = 1000; k < 1400; k++) { /* more than half of the keys: saturated */
+        fmap_val *v = fmap_upsert(&m, &k, fmap_hash(&m, &k), UINT32_MAX);
+        assert_non_null(v);
+        fmap_hist_add(&m, v, 2, UINT64_MAX - 1); /* (a rank value past 2^64 with its missed) */
+        v->bytes = UINT64_MAX - 1;
+        m.hist_ok = 1; /* (as if it had been counted again) */
+        fmap_hist_add(&m, v, 2, 5); /* a sum that saturates: the histogram given up */
+        v->bytes = UINT64_MAX;
+        assert_false(m.hist_ok);
+    }
+    uint32_t n = m.n;
+    fmap_prune(&m, &lost);
+    assert_true(m.n <= n / 2);
+    assert_true(m.floor > floor);
+    fmap_release(&m);
+}
+
+/* A partial whose bounds no run could give is refused: an entry missing
+ * more than its table's floor, or a floor in a table never pruned. */
+static mlvpc_status merge_tampered(int how)
+{
+    char log[] = "/tmp/mlvpc-test-flows-XXXXXX", part[] = "/tmp/mlvpc-test-part-XXXXXX";
+    int fd = mkstemp(log), pd = mkstemp(part);
+    assert_true(fd >= 0 && pd >= 0);
+    const char text[] = "2 123456789012 eni-0a1b2c3d4e5f60001 10.0.1.5 10.0.2.7 44321 443 6 10 8400 1764150000 "
+                        "1764150060 ACCEPT OK\n";
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+    close(fd);
+    mlvpc_diag err;
+    mlvpc_flows_opts o = { .since = -1, .until = -1, .threads = 1 };
+    mlvpc_flows *f = mlvpc_flows_new(&o, &err);
+    assert_int_equal(mlvpc_flows_add(f, log, &err), MLVPC_OK);
+    fmap *m = &f->t[FT_SRC];
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (fmap_used(m, i)) {
+            if (how == 1)
+                fmap_val_at(m, i)->missed = 5; /* floor 0 */
+            if (how == 2)
+                m->floor = 5; /* prunes 0 */
+            if (how == 3)
+                m->floor = 5, f->prunes[FT_SRC] = 1, fmap_val_at(m, i)->missed = 5; /* consistent */
+        }
+    FILE *out = fdopen(pd, "wb");
+    assert_int_equal(mlvpc_flows_write_partial(f, out, &err), MLVPC_OK);
+    fclose(out);
+    mlvpc_flows_free(f);
+    f = mlvpc_flows_new(&o, &err);
+    mlvpc_status st = mlvpc_flows_merge(f, part, &err);
+    mlvpc_flows_free(f);
+    unlink(log);
+    unlink(part);
+    return st;
+}
+
+static void test_partial_bounds_checked(void **state)
+{
+    (void)state;
+    assert_int_equal(merge_tampered(0), MLVPC_OK);
+    assert_int_equal(merge_tampered(1), MLVPC_ERR_SYNTAX);
+    assert_int_equal(merge_tampered(2), MLVPC_ERR_SYNTAX);
+    assert_int_equal(merge_tampered(3), MLVPC_OK);
+}
+
 /* One bounded table over a stream: counts of a key, and the truth. */
 typedef struct bounded {
     fmap m;
@@ -703,6 +782,8 @@ int main(void)
         cmocka_unit_test(test_fmap_kept_histogram),
         cmocka_unit_test(test_fmap_floor),
         cmocka_unit_test(test_fmap_floor_bounds),
+        cmocka_unit_test(test_fmap_prune_saturated),
+        cmocka_unit_test(test_partial_bounds_checked),
         cmocka_unit_test(test_fmap_without_extra),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
