@@ -73,10 +73,15 @@ static inline uint64_t fmap_bucket_max(uint32_t b)
     return ((uint64_t)(9 + frac) << (e - 3)) - 1; /* (wraps to UINT64_MAX for the last bucket) */
 }
 
-/* Counter `rank` of v (0 records, 1 packets, 2 bytes). */
+/* Counter `rank` of v (0 records, 1 packets, 2 bytes): its place, its value. */
 static inline uint64_t *fmap_counter(fmap_val *v, int rank)
 {
     return rank == 0 ? &v->records : rank == 1 ? &v->packets : &v->bytes;
+}
+
+static inline uint64_t fmap_count(const fmap_val *v, int rank)
+{
+    return rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes;
 }
 
 /* The rank value of v: its counter `rank` (0 records, 1 packets, 2 bytes)
@@ -84,8 +89,8 @@ static inline uint64_t *fmap_counter(fmap_val *v, int rank)
  * can have had. Prunes rank keys by it. */
 static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
 {
-    uint64_t c = rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes, r;
-    return __builtin_add_overflow(c, v->missed, &r) ? UINT64_MAX : r;
+    uint64_t r;
+    return __builtin_add_overflow(fmap_count(v, rank), v->missed, &r) ? UINT64_MAX : r;
 }
 
 /* A key's height: how far its rank value is above the table's floor (0
@@ -111,7 +116,7 @@ static inline uint64_t fmap_height(const fmap *m, const fmap_val *v, int rank)
 static inline void fmap_hist_add(fmap *m, const fmap_val *v, int rank, uint64_t add)
 {
     if (m->hist_ok) {
-        uint64_t c = rank == 0 ? v->records : rank == 1 ? v->packets : v->bytes, grown, r, after;
+        uint64_t c = fmap_count(v, rank), grown, r, after;
         if (__builtin_add_overflow(c, add, &grown) || __builtin_add_overflow(c, v->missed, &r) || r < m->floor ||
             __builtin_add_overflow(r, add, &after)) {
             m->hist_ok = 0;
