@@ -216,12 +216,8 @@ bool flows_eni_resource(const mlvpc_model *m, uint32_t eni, mv_kind *kind, uint3
 /* What interface `id` belongs to ("notebook notebook:nb", "nat-gateway nat-0.."), or NULL. */
 const char *flows_eni_label(const mlvpc_flows *f, const char *id, char *buf, size_t size);
 
-/* a += b, saturating: counters of crafted inputs must not wrap */
-static inline void flows_add(uint64_t *a, uint64_t b)
-{
-    if (__builtin_add_overflow(*a, b, a))
-        *a = UINT64_MAX;
-}
+/* a += b, saturating (fmap_add_sat) */
+static inline void flows_add(uint64_t *a, uint64_t b) { *a = fmap_add_sat(*a, b); }
 
 /* Prune counts add up, saturating: a table once pruned never reads as exact. */
 static inline void flows_add_prunes(uint32_t *a, uint32_t b)

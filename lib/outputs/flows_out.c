@@ -431,6 +431,18 @@ static void j_counts(jw *w, const fmap_val *v)
     jw_kuint(w, "bytes", v->bytes);
 }
 
+/* "low_by_at_most": bound b of a figure of table t (the interfaces' also
+ * bounds their REJECT records). */
+static void j_bound(jw *w, fl_table t, const fmap_val *b)
+{
+    jw_key(w, "low_by_at_most");
+    jw_obj(w);
+    j_counts(w, b);
+    if (t == FT_ENI)
+        jw_kuint(w, "rejected_records", b->extra);
+    jw_obj_end(w);
+}
+
 static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
 {
     fl_key k;
@@ -505,12 +517,7 @@ static void j_row(jw *w, const mlvpc_flows *f, fl_table t, uint32_t slot)
     if (f->prunes[t]) {
         fmap_val bound;
         flows_row_bound(f, t, slot, &bound);
-        jw_key(w, "low_by_at_most");
-        jw_obj(w);
-        j_counts(w, &bound);
-        if (t == FT_ENI)
-            jw_kuint(w, "rejected_records", bound.extra);
-        jw_obj_end(w);
+        j_bound(w, t, &bound);
     }
     const fl_explained *x = t == FT_REJECT ? explained(f, slot) : NULL;
     if (x) {
@@ -603,12 +610,7 @@ static bool j_report(const mlvpc_flows *f, FILE *out)
         jw_kint(&w, "prunings", f->prunes[t]);
         fmap_val b;
         flows_bound(f, t, &b);
-        jw_key(&w, "low_by_at_most");
-        jw_obj(&w);
-        j_counts(&w, &b);
-        if (t == FT_ENI)
-            jw_kuint(&w, "rejected_records", b.extra);
-        jw_obj_end(&w);
+        j_bound(&w, (fl_table)t, &b);
         jw_obj_end(&w);
     }
     jw_obj_end(&w);

@@ -10,9 +10,6 @@
 
 _Static_assert(offsetof(fmap_val, extra) + 8 == sizeof(fmap_val), "extra is last: tables without it end there");
 
-/* a + b, saturating */
-static uint64_t add_sat(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
-
 enum { HUGE = 2u << 20 }; /* a huge page; tables from this size are mapped */
 
 /* Zeroed room for `bytes` of slots into m (slots, map, map_bytes). */
@@ -199,7 +196,7 @@ void fmap_prune(fmap *m, fmap_val *lost)
         ;
     /* The new floor: at least 1 once pruned, so that a key with `missed`
      * 0 is one no prune dropped. */
-    const uint64_t limit = add_sat(m->floor, fmap_bucket_max(top));
+    const uint64_t limit = fmap_add_sat(m->floor, fmap_bucket_max(top));
     m->floor = limit ? limit : 1;
     memset(m->hist, 0, sizeof m->hist); /* (the survivors counted again at their new heights) */
     /* One pass drops the entries in buckets up to `top` and moves each
@@ -229,7 +226,7 @@ void fmap_merge_begin(fmap *m, uint64_t floor)
     m->hist_ok = 0;
     for (uint32_t i = 0; floor && i < m->cap; i++)
         if (fmap_used(m, i))
-            fmap_val_at(m, i)->missed = add_sat(fmap_val_at(m, i)->missed, floor);
+            fmap_val_at(m, i)->missed = fmap_add_sat(fmap_val_at(m, i)->missed, floor);
 }
 
 fmap_val *fmap_merge_key(fmap *m, const void *key, uint64_t hash, const fmap_val *x, uint64_t floor)
@@ -242,16 +239,16 @@ fmap_val *fmap_merge_key(fmap *m, const void *key, uint64_t hash, const fmap_val
      * fmap_merge_begin added taken back, as s holds it (saturating: a
      * key twice in a crafted partial) */
     uint64_t missed = m->n > n || y->missed == UINT64_MAX ? y->missed : y->missed > floor ? y->missed - floor : 0;
-    y->records = add_sat(y->records, x->records);
-    y->packets = add_sat(y->packets, x->packets);
-    y->bytes = add_sat(y->bytes, x->bytes);
+    y->records = fmap_add_sat(y->records, x->records);
+    y->packets = fmap_add_sat(y->packets, x->packets);
+    y->bytes = fmap_add_sat(y->bytes, x->bytes);
     if (m->extra)
-        y->extra = add_sat(y->extra, x->extra);
-    y->missed = add_sat(missed, x->missed);
+        y->extra = fmap_add_sat(y->extra, x->extra);
+    y->missed = fmap_add_sat(missed, x->missed);
     return y;
 }
 
 void fmap_merge_end(fmap *m, uint64_t floor)
 {
-    m->floor = add_sat(m->floor, floor);
+    m->floor = fmap_add_sat(m->floor, floor);
 }

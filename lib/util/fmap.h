@@ -32,6 +32,13 @@ enum { FMAP_VAL_BASE = offsetof(fmap_val, extra) }; /* the counters every table 
 /* Where a slot's key starts: after the hash and the counters. */
 static inline uint32_t fmap_key_at(int extra) { return 8 + FMAP_VAL_BASE + 8 * (extra != 0); }
 
+/* a + b, saturating: counters of crafted inputs must not wrap. */
+static inline uint64_t fmap_add_sat(uint64_t a, uint64_t b)
+{
+    uint64_t r;
+    return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 /* Buckets of a counter's value: one per value below 16, then eight per
  * octave (fmap_bucket). */
 enum { FMAP_BUCKETS = 16 + 60 * 8 };
@@ -89,8 +96,7 @@ static inline uint64_t fmap_count(const fmap_val *v, int rank)
  * can have had. Prunes rank keys by it. */
 static inline uint64_t fmap_ranked(const fmap_val *v, int rank)
 {
-    uint64_t r;
-    return __builtin_add_overflow(fmap_count(v, rank), v->missed, &r) ? UINT64_MAX : r;
+    return fmap_add_sat(fmap_count(v, rank), v->missed);
 }
 
 /* A key's height: how far its rank value is above the table's floor (0
