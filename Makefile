@@ -123,7 +123,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libmlvpc.a
 
 bench: $(BUILD)/mlvpc $(BUILD)/bench/gen_snapshot $(BUILD)/bench/load_bench $(BUILD)/bench/reach_bench \
        $(BUILD)/bench/audit_bench $(BUILD)/bench/gen_tfplan $(BUILD)/bench/tf_bench $(BUILD)/bench/gen_flows \
-       $(BUILD)/bench/flows_bench
+       $(BUILD)/bench/flows_bench $(BUILD)/bench/flows_parts
 	@sh bench/run.sh $(BUILD)
 
 # ---------------------------------------------------------------- demo

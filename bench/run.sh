@@ -194,6 +194,18 @@ if [ -x "$GENFL" ] && [ -x "$FLB" ] && "$GENFL" "$FMB" "$tmp/flows.log" >"$tmp/g
         echo "flows: failed:"
         sed 's/^/    /' "$tmp/fl.txt"
     fi
+    # where the time goes: parsing alone, with one table, with all of them (in turns)
+    FLP=$BUILD/bench/flows_parts
+    if [ -x "$FLP" ] && $PIN "$FLP" "$tmp/flows.log" "$fbytes" 3 >"$tmp/flp.txt" 2>&1 &&
+        [ "$(field status "$tmp/flp.txt")" = ok ]; then
+        echo "flows, where the time goes (3 rounds in turns, one core): read + parse $(field parse_ms "$tmp/flp.txt") ms =" \
+            "$(field parse_gb_s "$tmp/flp.txt") GB/s; + top sources (one table) $(field sources_ms "$tmp/flp.txt") ms =" \
+            "$(field sources_gb_s "$tmp/flp.txt") GB/s; + every table and the report $(field all_ms "$tmp/flp.txt") ms =" \
+            "$(field all_gb_s "$tmp/flp.txt") GB/s"
+    else
+        echo "flows, where the time goes: failed:"
+        sed 's/^/    /' "$tmp/flp.txt"
+    fi
     # the same records as four files of a directory: read at once, one thread per core
     mkdir "$tmp/flows4"
     head -n 1 "$tmp/flows.log" >"$tmp/flows.hdr"
