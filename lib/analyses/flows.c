@@ -277,10 +277,9 @@ static void on_record(void *ctx, const fl_rec *r)
         return;
     }
     f->status[r->status]++;
-    if (r->start >= 0 && (f->first < 0 || r->start < f->first))
-        f->first = r->start;
-    if (r->end > f->last)
-        f->last = r->end;
+    /* (selects, not branches: the times of records in a file go back and forth) */
+    f->first = r->start >= 0 && (f->first < 0 || r->start < f->first) ? r->start : f->first;
+    f->last = r->end > f->last ? r->end : f->last;
     uint8_t eni[FLOWS_ENI_KEY];
     flows_eni_key(eni, r->eni.p ? r->eni.p : "-", r->eni.p ? r->eni.n : 1);
     if (r->status != FL_OK) {

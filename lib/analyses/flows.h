@@ -190,13 +190,13 @@ bool flows_in_model_cidrs(const mlvpc_flows *f, const ip_addr *a);
  * link-local, unique local IPv6). (Inline: asked twice per record.) */
 static inline bool flows_private_addr(const ip_addr *a)
 {
-    const uint8_t *b = a->b;
-    if (a->af == IP_V4)
-        return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) || (b[0] == 192 && b[1] == 168) ||
-               (b[0] == 100 && (b[1] & 0xc0) == 64) || b[0] == 127 || (b[0] == 169 && b[1] == 254);
-    if (a->af == IP_V6)
-        return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
-    return false;
+    /* (each test computed and or-ed without branching: which one holds
+     * depends on the traffic, and a chain of branches mispredicts) */
+    const unsigned b0 = a->b[0], b1 = a->b[1];
+    const unsigned v4 = (b0 == 10) | ((b0 == 172) & ((b1 & 0xf0) == 16)) | ((b0 == 192) & (b1 == 168)) |
+                        ((b0 == 100) & ((b1 & 0xc0) == 64)) | (b0 == 127) | ((b0 == 169) & (b1 == 254));
+    const unsigned v6 = ((b0 & 0xfe) == 0xfc) | ((b0 == 0xfe) & ((b1 & 0xc0) == 0x80));
+    return ((a->af == IP_V4) & v4) | ((a->af == IP_V6) & v6);
 }
 
 /* Whether a is inside: private, or in one of the model's VPC CIDRs (IPv6

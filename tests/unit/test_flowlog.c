@@ -13,6 +13,7 @@
 #include "analyses/flows.h"
 #include "inputs/flowlog.h"
 #include "util/fmap.h"
+#include "util/ip.h"
 #include "xorshift.h"
 
 static fl_error parse(const fl_format *f, const char *line, fl_rec *r) { return fl_parse(f, line, strlen(line), r); }
@@ -767,6 +768,53 @@ static void test_fmap_lookup_and_insert_at(void **state)
     fmap_release(&m);
 }
 
+/* Every range of flows_private_addr at both edges, with the addresses
+ * just outside it (each pair differs in one address). */
+static void test_private_addresses(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out_below, *out_above;
+    } ranges[] = {
+        { "10.0.0.0", "9.255.255.255", "11.0.0.0" },
+        { "10.255.255.255", "9.255.255.255", "11.0.0.0" },
+        { "172.16.0.0", "172.15.255.255", "172.32.0.0" },
+        { "172.31.255.255", "172.15.255.255", "172.32.0.0" },
+        { "192.168.0.0", "192.167.255.255", "192.169.0.0" },
+        { "192.168.255.255", "192.167.255.255", "192.169.0.0" },
+        { "100.64.0.0", "100.63.255.255", "100.128.0.0" }, /* RFC 6598 */
+        { "100.127.255.255", "100.63.255.255", "100.128.0.0" },
+        { "127.0.0.1", "126.255.255.255", "128.0.0.0" },
+        { "169.254.0.0", "169.253.255.255", "169.255.0.0" },
+        { "169.254.255.255", "169.253.255.255", "169.255.0.0" },
+        { "fc00::", "fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe00::" },
+        { "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe00::" },
+        { "fe80::", "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fec0::" },
+        { "febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "fec0::" },
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+        ip_addr in, below, above;
+        assert_true(ip_parse_addr(ranges[i].in, &in));
+        assert_true(ip_parse_addr(ranges[i].out_below, &below));
+        assert_true(ip_parse_addr(ranges[i].out_above, &above));
+        if (!flows_private_addr(&in) || flows_private_addr(&below) || flows_private_addr(&above))
+            fail_msg("range of %s: %s %d, %s %d, %s %d", ranges[i].in, ranges[i].in, flows_private_addr(&in),
+                     ranges[i].out_below, flows_private_addr(&below), ranges[i].out_above, flows_private_addr(&above));
+    }
+    /* the family decides: IPv6 addresses that start as a private IPv4 one
+     * does, and an absent address */
+    static const char *const public6[] = { "a00::1", "ac10::", "c0a8::", "6440::", "7f00::1", "a9fe::" };
+    for (size_t i = 0; i < sizeof public6 / sizeof *public6; i++) {
+        ip_addr a;
+        assert_true(ip_parse_addr(public6[i], &a));
+        assert_false(flows_private_addr(&a));
+    }
+    ip_addr none;
+    memset(&none, 0, sizeof none);
+    none.b[0] = 10;
+    assert_false(flows_private_addr(&none));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -787,6 +835,7 @@ int main(void)
         cmocka_unit_test(test_fmap_without_extra),
         cmocka_unit_test(test_fmap_prune_keeps_probe_sequences),
         cmocka_unit_test(test_fmap_lookup_and_insert_at),
+        cmocka_unit_test(test_private_addresses),
     };
     return cmocka_run_group_tests_name("flowlog", tests, NULL, NULL);
 }
