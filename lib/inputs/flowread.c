@@ -29,8 +29,8 @@ typedef struct rd {
     uint64_t line;
     bool skipping; /* inside an over-long line */
     bool skip_file; /* a file that is no text flow log (Parquet) */
-    char *buf;     /* CHUNK + FL_MAX_LINE: text, the tail of a line carried over; then FL_PAD
-                      bytes that a line's parse may read (all initialised) */
+    char *buf;     /* CHUNK + FL_MAX_LINE + 1: text, the tail of a line carried over (and its CR);
+                      then FL_PAD bytes that a line's parse may read (all initialised) */
     size_t have;
     fl_scratch *whole; /* a whole gzip file and its text (read_gzip_whole): the sink's, or the read's own */
     uint64_t since_progress;
@@ -48,20 +48,32 @@ static mlvpc_status io_err(rd *r, const char *path, const char *what, const char
     return MLVPC_ERR_IO;
 }
 
+/* A file's first line, *p and *n past a UTF-8 byte order mark: true when
+ * it starts a Parquet object, which is then counted once and skipped whole. */
+static bool parquet_start(rd *r, const char **p, size_t *n)
+{
+    if (*n >= 3 && memcmp(*p, "\xef\xbb\xbf", 3) == 0) {
+        *p += 3; /* a UTF-8 byte order mark */
+        *n -= 3;
+    }
+    if (*n < 4 || memcmp(*p, "PAR1", 4) != 0)
+        return false;
+    r->s->bad(r->s->ctx, FL_E_PARQUET, r->file, r->line, "PAR1", 4);
+    r->skip_file = true; /* every further byte of it is binary */
+    return true;
+}
+
+/* A line's length without the CR of a CRLF end: what FL_MAX_LINE bounds
+ * (the parser drops that CR too). */
+static size_t text_len(const char *p, size_t n) { return n && p[n - 1] == '\r' ? n - 1 : n; }
+
 static void one_line(rd *r, const char *p, size_t n)
 {
+    if (r->skip_file)
+        return; /* (a Parquet object's bytes are no lines: not counted) */
     r->line++;
     r->s->lines++;
-    if (r->line == 1 && n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-        p += 3; /* a UTF-8 byte order mark */
-        n -= 3;
-    }
-    if (r->line == 1 && n >= 4 && memcmp(p, "PAR1", 4) == 0) {
-        r->s->bad(r->s->ctx, FL_E_PARQUET, r->file, r->line, "PAR1", 4);
-        r->skip_file = true; /* every further line of it is binary */
-        return;
-    }
-    if (r->skip_file)
+    if (r->line == 1 && parquet_start(r, &p, &n))
         return;
     int header = r->line == 1 ? fl_is_header(p, n) : 0;
     if (header) {
@@ -75,9 +87,9 @@ static void one_line(rd *r, const char *p, size_t n)
         }
         return;
     }
-    if (!n || (n == 1 && p[0] == '\r'))
+    if (!text_len(p, n))
         return; /* an empty line (a file's last newline doubled): nothing to count */
-    if (n > FL_MAX_LINE) {
+    if (text_len(p, n) > FL_MAX_LINE) {
         r->s->bad(r->s->ctx, FL_E_LONG, r->file, r->line, p, 80);
         return;
     }
@@ -89,8 +101,22 @@ static void one_line(rd *r, const char *p, size_t n)
         r->s->record(r->s->ctx, &rec);
 }
 
+/* The start of a line that has passed FL_MAX_LINE before its newline came:
+ * counted and reported once, the rest of it skipped as it comes (a first
+ * line may still be a Parquet object's start). */
+static void long_line(rd *r, const char *p, size_t n)
+{
+    r->line++;
+    r->s->lines++;
+    r->skipping = true;
+    if (r->line == 1 && parquet_start(r, &p, &n))
+        return;
+    r->s->bad(r->s->ctx, FL_E_LONG, r->file, r->line, p, 80);
+}
+
 /* The complete lines of buf[0..have); the rest moves to the front. At the
- * end of a file (`last`), the rest is a line too. */
+ * end of a file (`last`), the rest is a line too. The rest kept is at most
+ * FL_MAX_LINE bytes and a CR (the buffer has room for it). */
 static void lines(rd *r, bool last)
 {
     char *p = r->buf, *end = r->buf + r->have;
@@ -105,14 +131,12 @@ static void lines(rd *r, bool last)
         p = nl + 1;
     }
     size_t rest = (size_t)(end - p);
-    if (last && rest && !r->skipping)
+    if (r->skip_file)
+        rest = 0; /* (nothing of a Parquet object is kept) */
+    else if (last && rest && !r->skipping)
         one_line(r, p, rest);
-    else if (!last && rest > FL_MAX_LINE && !r->skipping) {
-        r->line++;
-        r->s->lines++;
-        r->s->bad(r->s->ctx, FL_E_LONG, r->file, r->line, p, 80);
-        r->skipping = true;
-    }
+    else if (!last && !r->skipping && text_len(p, rest) > FL_MAX_LINE)
+        long_line(r, p, rest);
     if (last || r->skipping)
         rest = 0;
     memmove(r->buf, p, rest);
@@ -179,7 +203,11 @@ static long inflate_whole(rd *r, const unsigned char *in, size_t n)
     size_t cap = n < WHOLE_OUT / 8 ? 8 * n : WHOLE_OUT, at = 0, pos = 0;
     if (n >= 4) { /* the last member's size (mod 2^32): the whole text when there is one member */
         size_t isize = (size_t)in[n - 4] | (size_t)in[n - 3] << 8 | (size_t)in[n - 2] << 16 | (size_t)in[n - 1] << 24;
-        cap = isize && isize <= WHOLE_OUT ? isize : cap;
+        if (isize > WHOLE_OUT) { /* (more than is inflated at once: the stream, without growing a buffer first) */
+            libdeflate_free_decompressor(d);
+            return -1;
+        }
+        cap = isize ? isize : cap;
     }
     fl_scratch *w = r->whole;
     bool ok = d && room(&w->text, &w->text_cap, cap + FL_PAD, WHOLE_OUT + FL_PAD);

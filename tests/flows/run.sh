@@ -296,4 +296,39 @@ $(k_row "$tmp/tth.json")
 EOF_K
 check "two threads, the second's aggregate pruned: a pair it dropped says what it may lack (bound $bth)" \
     sh -c "test '${bth:-0}' -ge 100 && test '$wth' = yes"
+# The reader at the edges of a line's bound and of a file's first line.
+# facts FILE|-: records OK, line_too_long, parquet_file, unusable in all, lines read (- : standard input)
+facts() {
+    "$bin" flows -q --format json "$1" | jq -r '[.summary.records.ok, (.summary.unusable.by_reason.line_too_long // 0),
+        (.summary.unusable.by_reason.parquet_file // 0), .summary.unusable.total, .summary.lines] | @tsv'
+}
+# a default-format record of exactly N bytes (its interface id padded), LF or CRLF
+long_record() {
+    awk -v n="$1" -v e="$2" 'BEGIN { head = "2 123456789012 eni-"; tail = " 10.0.0.1 10.0.0.2 40000 443 6 1 60 1764150000 1764150060 ACCEPT OK"
+        id = ""; for (i = length(head) + length(tail); i < n; i++) id = id "a"; printf "%s%s%s%s", head, id, tail, e }'
+}
+long_record 65536 '\n' >"$tmp/max-lf.log"
+long_record 65536 '\r\n' >"$tmp/max-crlf.log"
+long_record 65537 '\r\n' >"$tmp/over-crlf.log"
+got="$(facts "$tmp/max-lf.log") / $(facts "$tmp/max-crlf.log") / $(facts - <"$tmp/max-crlf.log")"
+check "a record of exactly 64 KiB is read, LF or CRLF, file or pipe ($got)" \
+    test "$got" = "$(printf '1\t0\t0\t0\t1 / 1\t0\t0\t0\t1 / 1\t0\t0\t0\t1')"
+got="$(facts "$tmp/over-crlf.log") / $(cat "$tmp/over-crlf.log" | facts -)"
+check "a record of 64 KiB and a byte is too long, with a CRLF too (file and pipe: $got)" \
+    test "$got" = "$(printf '0\t1\t0\t1\t1 / 0\t1\t0\t1\t1')"
+{ printf 'PAR1'; head -c 5000000 /dev/zero | tr '\0' 'x'; printf '\nfoo\nbar baz\n'; } >"$tmp/par-long.parquet"
+{ printf 'PAR1\n'; head -c 5000000 /dev/zero | tr '\0' 'x'; printf '\n1 2\n'; } >"$tmp/par-first.parquet"
+got="$(facts "$tmp/par-long.parquet") / $(cat "$tmp/par-long.parquet" | facts -) / $(facts "$tmp/par-first.parquet")"
+check "a Parquet object is one parquet_file and one line, however long its first line (file and pipe: $got)" \
+    test "$got" = "$(printf '0\t0\t1\t1\t1 / 0\t0\t1\t1\t1 / 0\t0\t1\t1\t1')"
+printf '%s\n\n\r\n%s\n' "$(sed -n 2p "$tmp/one.log")" "$(sed -n 3p "$tmp/one.log")" >"$tmp/blank.log"
+got=$(facts "$tmp/blank.log")
+check "blank lines are lines read, neither records nor unusable ($got)" test "$got" = "$(printf '2\t0\t0\t0\t4')"
+# a gzip whose text is more than is inflated at once: read as a stream, not into a growing buffer
+head -c 300000000 /dev/zero | tr '\0' '\n' | gzip -1 >"$tmp/big-text.log.gz"
+/usr/bin/time -f '%M' "$bin" flows -q --format json "$tmp/big-text.log.gz" >"$tmp/big.json" 2>"$tmp/big.rss"
+rss=$(tail -n 1 "$tmp/big.rss")
+check "a gzip of 300 MB of text is streamed in bounded memory (peak $rss KiB)" \
+    sh -c "test \$(jq .summary.text_bytes '$tmp/big.json') = 300000000 && test '$rss' -lt 100000"
+rm -f "$tmp/big-text.log.gz"
 finish flows
